@@ -1,0 +1,24 @@
+//! The audit trail, for events that change no state (a failed login, a denied access).
+//! Events that describe a state change travel with the change through the port that makes it.
+
+use async_trait::async_trait;
+use genesis_domain::AuditEvent;
+
+/// Why an audit record could not be kept.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// The trail's store is unreachable: the action MUST fail (503).
+    #[error("the audit trail is unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error("unexpected audit failure")]
+    Unexpected(#[source] anyhow::Error),
+}
+
+/// Appends events to the trail.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait AuditLog: Send + Sync {
+    /// Appends one event and returns once it is durable. MUST return an error, never silently
+    /// drop the event, when it cannot be kept.
+    async fn record(&self, event: AuditEvent) -> Result<(), AuditError>;
+}

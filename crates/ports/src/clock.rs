@@ -1,0 +1,39 @@
+//! Time and randomness, injected so tests control them.
+
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+/// The current time.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait Clock: Send + Sync {
+    /// Now, in UTC. MUST be monotonic enough for token lifetimes (wall-clock seconds).
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// Fresh identifiers.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+pub trait IdGenerator: Send + Sync {
+    /// A random (v4) UUID from a cryptographically secure source.
+    fn new_id(&self) -> Uuid;
+}
+
+/// The wall clock: the one place Genesis reads the system time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    #[allow(clippy::disallowed_methods)] // this is the clock adapter
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+/// UUIDv4 from the operating system's CSPRNG.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RandomIds;
+
+impl IdGenerator for RandomIds {
+    fn new_id(&self) -> Uuid {
+        Uuid::new_v4()
+    }
+}
