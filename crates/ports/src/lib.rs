@@ -53,3 +53,11 @@ pub enum StoreError {
     #[error("unexpected store failure")]
     Unexpected(#[source] anyhow::Error),
 }
+
+/// Whether the service's dependencies answer (for `GET /ready`).
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait::async_trait]
+pub trait Readiness: Send + Sync {
+    /// True when the database answers now. MUST return within a bounded time.
+    async fn is_ready(&self) -> bool;
+}

@@ -1,0 +1,190 @@
+//! Request and response bodies.
+
+use genesis_app::{FieldError, FieldErrors};
+use genesis_domain::{NewProfile, Profile, ProfilePatch, User};
+use serde::{Deserialize, Deserializer, Serialize};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_default()
+}
+
+/// `User` (CONTRACT §3). Never a hash or a secret.
+#[derive(Serialize)]
+pub(crate) struct UserBody {
+    id: String,
+    username: String,
+    email: String,
+    role: &'static str,
+    disabled: bool,
+    created_at: String,
+    updated_at: String,
+    last_login_at: Option<String>,
+}
+
+impl From<&User> for UserBody {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id.to_string(),
+            username: user.username.as_str().to_owned(),
+            email: user.email.as_str().to_owned(),
+            role: user.role.as_str(),
+            disabled: user.disabled,
+            created_at: rfc3339(user.created_at),
+            updated_at: rfc3339(user.updated_at),
+            last_login_at: user.last_login_at.map(rfc3339),
+        }
+    }
+}
+
+/// `POST /users`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RegisterBody {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// `Profile` (CONTRACT §3), OpenID Connect claim names.
+#[derive(Serialize)]
+pub(crate) struct ProfileBody {
+    user_id: String,
+    given_name: String,
+    family_name: String,
+    nick_name: Option<String>,
+    picture: Option<String>,
+    locale: Option<String>,
+    zoneinfo: Option<String>,
+    birthdate: Option<String>,
+    phone_number: Option<String>,
+    address: Option<String>,
+    updated_at: String,
+}
+
+impl From<Profile> for ProfileBody {
+    fn from(profile: Profile) -> Self {
+        let f = profile.fields;
+        Self {
+            user_id: profile.user_id.to_string(),
+            given_name: f.given_name,
+            family_name: f.family_name,
+            nick_name: f.nick_name,
+            picture: f.picture,
+            locale: f.locale,
+            zoneinfo: f.zoneinfo,
+            birthdate: f.birthdate,
+            phone_number: f.phone_number,
+            address: f.address,
+            updated_at: rfc3339(profile.updated_at),
+        }
+    }
+}
+
+/// `POST /profile` and `PUT /profile/me`: server-owned fields (`user_id`, `sub`, `email`,
+/// `updated_at`) are unknown fields and refused.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProfileWriteBody {
+    given_name: String,
+    family_name: String,
+    nick_name: Option<String>,
+    picture: Option<String>,
+    locale: Option<String>,
+    zoneinfo: Option<String>,
+    birthdate: Option<String>,
+    phone_number: Option<String>,
+    address: Option<String>,
+}
+
+impl ProfileWriteBody {
+    pub(crate) fn into_domain(self) -> NewProfile {
+        NewProfile {
+            given_name: self.given_name,
+            family_name: self.family_name,
+            nick_name: self.nick_name,
+            picture: self.picture,
+            locale: self.locale,
+            zoneinfo: self.zoneinfo,
+            birthdate: self.birthdate,
+            phone_number: self.phone_number,
+            address: self.address,
+        }
+    }
+}
+
+/// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// `PATCH /profile/me`: absent fields stay, `null` clears an optional field.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ProfilePatchBody {
+    #[serde(default, deserialize_with = "present")]
+    given_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    family_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    nick_name: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    picture: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    locale: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    zoneinfo: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    birthdate: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    phone_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    address: Option<Option<String>>,
+}
+
+impl ProfilePatchBody {
+    /// The patch; `null` for a name (which every profile must have) is a field error.
+    pub(crate) fn into_domain(self) -> Result<ProfilePatch, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        for (field, value) in [("given_name", &self.given_name), ("family_name", &self.family_name)] {
+            if matches!(value, Some(None)) {
+                errors.0.push(FieldError { field, message: "must not be null".into() });
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(ProfilePatch {
+            given_name: self.given_name.flatten(),
+            family_name: self.family_name.flatten(),
+            nick_name: self.nick_name,
+            picture: self.picture,
+            locale: self.locale,
+            zoneinfo: self.zoneinfo,
+            birthdate: self.birthdate,
+            phone_number: self.phone_number,
+            address: self.address,
+        })
+    }
+}
+
+/// The token endpoint's form. Unknown parameters are ignored (RFC 6749 §3.2); repeated ones
+/// are refused by the form parser.
+#[derive(Deserialize)]
+pub(crate) struct TokenForm {
+    pub grant_type: Option<String>,
+    pub username: Option<String>,
+    pub password: Option<String>,
+    pub scope: Option<String>,
+    pub client_id: Option<String>,
+}
+
+/// A successful token response (RFC 6749 §5.1).
+#[derive(Serialize)]
+pub(crate) struct TokenBody {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub scope: String,
+}

@@ -1,0 +1,44 @@
+//! The routes, one module per resource.
+
+mod health;
+mod jwks;
+mod profile;
+mod token;
+mod users;
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse, Resource};
+
+use crate::error::problem_response;
+
+/// Registers every route. Each resource answers other methods with a problem+json 405.
+pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource("/health").route(web::get().to(health::health)))
+        .service(resource("/ready").route(web::get().to(health::ready)))
+        .service(resource("/.well-known/jwks.json").route(web::get().to(jwks::jwks)))
+        .service(resource("/users").route(web::post().to(users::register)))
+        .service(resource("/users/me").route(web::get().to(users::me)))
+        .service(resource("/token").route(web::post().to(token::token)))
+        .service(resource("/oauth/token").route(web::post().to(token::token)))
+        .service(resource("/profile").route(web::post().to(profile::create)))
+        .service(
+            resource("/profile/me")
+                .route(web::get().to(profile::read))
+                .route(web::put().to(profile::replace))
+                .route(web::patch().to(profile::patch))
+                .route(web::delete().to(profile::delete)),
+        );
+}
+
+fn resource(path: &str) -> Resource {
+    web::resource(path).default_service(web::to(method_not_allowed))
+}
+
+async fn method_not_allowed() -> HttpResponse {
+    problem_response(StatusCode::METHOD_NOT_ALLOWED, "This method is not allowed on this resource.", None)
+}
+
+/// The fallback for every path no route matches.
+pub(crate) async fn not_found() -> HttpResponse {
+    problem_response(StatusCode::NOT_FOUND, "No resource lives at this path.", None)
+}

@@ -1,0 +1,27 @@
+//! Liveness and readiness.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpResponse};
+use serde_json::json;
+
+use crate::error::problem_response;
+use crate::HttpState;
+
+/// `GET /health`: the process is serving.
+pub(crate) async fn health() -> HttpResponse {
+    HttpResponse::Ok().json(json!({"status": "ok", "service": "genesis-iam"}))
+}
+
+/// `GET /ready`: 200 when the database answers, 503 otherwise.
+pub(crate) async fn ready(state: web::Data<HttpState>) -> HttpResponse {
+    if state.readiness.is_ready().await {
+        HttpResponse::Ok().json(json!({"status": "ready"}))
+    } else {
+        let mut response = problem_response(StatusCode::SERVICE_UNAVAILABLE, "The database does not answer.", None);
+        response.headers_mut().insert(
+            actix_web::http::header::RETRY_AFTER,
+            actix_web::http::header::HeaderValue::from_static("5"),
+        );
+        response
+    }
+}

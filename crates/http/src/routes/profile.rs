@@ -1,0 +1,76 @@
+//! The caller's own profile.
+
+use actix_web::http::StatusCode;
+use actix_web::{web, HttpRequest, HttpResponse};
+use genesis_app::ProfileOpError;
+use genesis_domain::Profile;
+
+use crate::context::request_context;
+use crate::dto::{ProfileBody, ProfilePatchBody, ProfileWriteBody};
+use crate::error::ApiError;
+use crate::extract::Authenticated;
+use crate::HttpState;
+
+fn mapped(err: ProfileOpError) -> ApiError {
+    match err {
+        ProfileOpError::Invalid(errors) => ApiError::invalid(errors),
+        ProfileOpError::Duplicate => ApiError::problem(StatusCode::CONFLICT, "You have a profile already."),
+        ProfileOpError::NotFound => ApiError::problem(StatusCode::NOT_FOUND, "You have no profile."),
+        ProfileOpError::UserGone => ApiError::Unauthorized { presented: true },
+        ProfileOpError::Infrastructure(e) => ApiError::infrastructure(e, false),
+    }
+}
+
+fn ok(profile: Profile) -> HttpResponse {
+    HttpResponse::Ok().json(ProfileBody::from(profile))
+}
+
+/// `POST /profile`: 201, or 409 when the caller has one.
+pub(crate) async fn create(
+    state: web::Data<HttpState>,
+    who: Authenticated,
+    req: HttpRequest,
+    body: web::Json<ProfileWriteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let profile =
+        state.profiles.create(&who.0, body.into_inner().into_domain(), &request_context(&req)).await.map_err(mapped)?;
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, "/profile/me"))
+        .json(ProfileBody::from(profile)))
+}
+
+/// `GET /profile/me`: 404 when the caller has none.
+pub(crate) async fn read(state: web::Data<HttpState>, who: Authenticated) -> Result<HttpResponse, ApiError> {
+    state.profiles.read(&who.0).await.map(ok).map_err(mapped)
+}
+
+/// `PUT /profile/me`: replaces every field.
+pub(crate) async fn replace(
+    state: web::Data<HttpState>,
+    who: Authenticated,
+    req: HttpRequest,
+    body: web::Json<ProfileWriteBody>,
+) -> Result<HttpResponse, ApiError> {
+    state.profiles.replace(&who.0, body.into_inner().into_domain(), &request_context(&req)).await.map(ok).map_err(mapped)
+}
+
+/// `PATCH /profile/me`: changes the fields present; `null` clears an optional one.
+pub(crate) async fn patch(
+    state: web::Data<HttpState>,
+    who: Authenticated,
+    req: HttpRequest,
+    body: web::Json<ProfilePatchBody>,
+) -> Result<HttpResponse, ApiError> {
+    let patch = body.into_inner().into_domain().map_err(ApiError::invalid)?;
+    state.profiles.patch(&who.0, patch, &request_context(&req)).await.map(ok).map_err(mapped)
+}
+
+/// `DELETE /profile/me`: 204.
+pub(crate) async fn delete(
+    state: web::Data<HttpState>,
+    who: Authenticated,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    state.profiles.delete(&who.0, &request_context(&req)).await.map_err(mapped)?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,31 @@
+//! `genesis serve`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use genesis_http::HttpOptions;
+
+use crate::exit::Failure;
+use crate::{wiring, Settings};
+
+/// Runs the server until SIGTERM or SIGINT.
+pub(crate) async fn run(settings: Settings, no_migrate: bool) -> Result<(), Failure> {
+    let store = wiring::open_store(&settings, !no_migrate).await?;
+    let ports = wiring::ports(&settings, &store)?;
+    wiring::ready_keys(&settings, &ports).await?;
+    let state = Arc::new(wiring::http_state(&settings, &ports, &store)?);
+    let listener = genesis_http::bind(&settings.server.bind)
+        .map_err(|e| Failure::runtime(&format!("cannot listen on {}", settings.server.bind), e))?;
+    let address = listener.local_addr().map_err(|e| Failure::runtime("reading the bound address", e))?;
+    tracing::info!(address = %address, profile = %settings.server.profile, "listening on http://{address}");
+    let options = HttpOptions {
+        workers: std::thread::available_parallelism().map(usize::from).unwrap_or(2),
+        shutdown_timeout: Duration::from_secs(30),
+        client_request_timeout: Duration::from_secs(10),
+        keep_alive: Duration::from_secs(30),
+    };
+    genesis_http::serve(listener, state, options).await.map_err(|e| Failure::runtime("serving", e))?;
+    tracing::info!("stopped");
+    store.close().await;
+    Ok(())
+}

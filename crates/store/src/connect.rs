@@ -1,0 +1,78 @@
+//! Opening the database and applying migrations.
+
+use std::time::Duration;
+
+use genesis_migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr};
+
+use crate::error::is_unavailable;
+
+/// How long to wait for a connection from the pool (or a new one) before answering 503.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The store: one connection pool shared by every repository.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) db: DatabaseConnection,
+}
+
+/// Why the database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("the database URL must start with sqlite:, mysql: or postgres:")]
+    Scheme,
+    #[error("the database is unreachable")]
+    Unreachable(#[source] DbErr),
+    #[error("the database refused the operation")]
+    Failed(#[source] DbErr),
+}
+
+/// Opens a pool of at most `max_connections` to `url`. SQLite files are created when missing
+/// and switched to WAL; foreign keys are enforced on every engine.
+pub async fn connect(url: &str, max_connections: u32) -> Result<Store, ConnectError> {
+    if !["sqlite:", "mysql:", "mariadb:", "postgres:", "postgresql:"].iter().any(|s| url.starts_with(s)) {
+        return Err(ConnectError::Scheme);
+    }
+    let url = url.strip_prefix("mariadb:").map(|rest| format!("mysql:{rest}")).unwrap_or_else(|| url.to_owned());
+    let mut options = ConnectOptions::new(url);
+    options
+        .max_connections(max_connections.max(1))
+        .min_connections(0)
+        .connect_timeout(ACQUIRE_TIMEOUT)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .idle_timeout(Duration::from_secs(300))
+        .sqlx_logging(false);
+    let db = Database::connect(options).await.map_err(classify)?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        db.execute_unprepared("PRAGMA journal_mode=WAL").await.map_err(classify)?;
+        db.execute_unprepared("PRAGMA foreign_keys=ON").await.map_err(classify)?;
+    }
+    Ok(Store { db })
+}
+
+/// Applies every pending migration.
+pub async fn migrate(store: &Store) -> Result<(), ConnectError> {
+    Migrator::up(&store.db, None).await.map_err(classify)
+}
+
+fn classify(err: DbErr) -> ConnectError {
+    if is_unavailable(&err) {
+        ConnectError::Unreachable(err)
+    } else {
+        ConnectError::Failed(err)
+    }
+}
+
+#[async_trait::async_trait]
+impl genesis_ports::Readiness for Store {
+    async fn is_ready(&self) -> bool {
+        matches!(tokio::time::timeout(ACQUIRE_TIMEOUT, self.db.ping()).await, Ok(Ok(())))
+    }
+}
+
+impl Store {
+    /// Closes the pool, waiting for connections in use to be returned.
+    pub async fn close(self) {
+        let _ = self.db.close().await;
+    }
+}

@@ -1,0 +1,7 @@
+//! sea-orm entities, one per table (the schema itself is `genesis-migration`).
+
+pub(crate) mod audit_event;
+pub(crate) mod profile;
+pub(crate) mod session;
+pub(crate) mod signing_key;
+pub(crate) mod user;
