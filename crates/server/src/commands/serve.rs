@@ -9,14 +9,16 @@ use crate::exit::Failure;
 use crate::{wiring, Settings};
 
 /// Runs the server until SIGTERM or SIGINT.
-pub(crate) async fn run(settings: Settings, no_migrate: bool) -> Result<(), Failure> {
+pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), Failure> {
+    let listener = genesis_http::bind(&settings.server.bind)
+        .map_err(|e| Failure::runtime(&format!("cannot listen on {}", settings.server.bind), e))?;
+    let address = listener.local_addr().map_err(|e| Failure::runtime("reading the bound address", e))?;
+    // Without an explicit public URL the issuer is the address actually bound (port 0 included).
+    settings.server.public_url.get_or_insert_with(|| format!("http://{address}"));
     let store = wiring::open_store(&settings, !no_migrate).await?;
     let ports = wiring::ports(&settings, &store)?;
     wiring::ready_keys(&settings, &ports).await?;
     let state = Arc::new(wiring::http_state(&settings, &ports, &store)?);
-    let listener = genesis_http::bind(&settings.server.bind)
-        .map_err(|e| Failure::runtime(&format!("cannot listen on {}", settings.server.bind), e))?;
-    let address = listener.local_addr().map_err(|e| Failure::runtime("reading the bound address", e))?;
     tracing::info!(address = %address, profile = %settings.server.profile, "listening on http://{address}");
     let options = HttpOptions {
         workers: std::thread::available_parallelism().map(usize::from).unwrap_or(2),

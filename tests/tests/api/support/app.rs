@@ -1,0 +1,215 @@
+//! Spawning the real server.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::{Client, Response};
+use serde_json::{json, Value};
+
+use super::database::{Db, TestDatabase};
+
+/// A running server with its own database and working directory.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`, also the token issuer.
+    pub base: String,
+    pub client: Client,
+    pub db: Db,
+    pub workdir: PathBuf,
+    child: Child,
+    database: TestDatabase,
+    /// False for a sibling sharing another app's database and working directory.
+    owns_resources: bool,
+}
+
+/// A unique lower-case name: letters and digits.
+pub fn unique(prefix: &str) -> String {
+    format!("{prefix}{}", &uuid::Uuid::new_v4().simple().to_string()[..12])
+}
+
+/// A password that satisfies the default policy.
+pub fn strong_password() -> String {
+    format!("Pw-{}-long-enough", uuid::Uuid::new_v4().simple())
+}
+
+/// Starts `genesis serve` on `db` with test-friendly settings (cheap argon2).
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, &[]).await
+}
+
+/// Starts `genesis serve` with extra `GENESIS__...` variables.
+pub async fn spawn_app_with(db: Db, env: &[(&str, &str)]) -> TestApp {
+    let workdir = std::env::temp_dir().join(unique("genesis-test-"));
+    std::fs::create_dir_all(&workdir).unwrap();
+    let database = TestDatabase::create(db, &workdir).await;
+    launch(db, workdir, database, env, true)
+}
+
+fn launch(db: Db, workdir: PathBuf, database: TestDatabase, env: &[(&str, &str)], owns_resources: bool) -> TestApp {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_genesis-under-test"));
+    command
+        .arg("serve")
+        .current_dir(&workdir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "info")
+        .env("GENESIS__SERVER__BIND", "127.0.0.1:0")
+        .env("GENESIS__DATABASE__URL", &database.url)
+        .env("GENESIS__ARGON2__MEMORY_KIB", "8192")
+        .env("GENESIS__ARGON2__ITERATIONS", "1")
+        .env("GENESIS__DATABASE__MAX_CONNECTIONS", "5")
+        .stdin(Stdio::null())
+        .stdout(log_file(&workdir, "stdout", owns_resources))
+        .stderr(log_file(&workdir, "stderr", owns_resources));
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let child = command.spawn().expect("the server under test starts");
+    let mut app = TestApp {
+        base: String::new(),
+        client: Client::builder()
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap(),
+        db,
+        workdir,
+        child,
+        database,
+        owns_resources,
+    };
+    app.base = app.wait_until_listening();
+    app
+}
+
+fn log_file(workdir: &std::path::Path, stream: &str, owner: bool) -> std::fs::File {
+    let name = if owner { format!("{stream}.log") } else { format!("{stream}.sibling.log") };
+    std::fs::File::create(workdir.join(name)).unwrap()
+}
+
+impl TestApp {
+    fn wait_until_listening(&mut self) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let logs = self.logs();
+            if let Some(rest) = logs.split("listening on http://").nth(1) {
+                let address: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                return format!("http://{address}");
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("genesis serve exited with {status} before listening:\n{logs}");
+            }
+            if Instant::now() > deadline {
+                panic!("genesis serve did not listen within 60 s:\n{logs}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Everything the server wrote to stdout and stderr so far.
+    pub fn logs(&self) -> String {
+        let mut text = String::new();
+        let suffix = if self.owns_resources { "" } else { ".sibling" };
+        for name in [format!("stdout{suffix}.log"), format!("stderr{suffix}.log")] {
+            if let Ok(mut file) = std::fs::File::open(self.workdir.join(&name)) {
+                let _ = file.read_to_string(&mut text);
+            }
+        }
+        text
+    }
+
+    /// Another server process on the same database, working directory and key-encryption key,
+    /// with extra variables (e.g. another issuer or audience).
+    pub fn spawn_sibling(&self, env: &[(&str, &str)]) -> TestApp {
+        let database = TestDatabase { url: self.database.url.clone(), drop_with: None };
+        launch(self.db, self.workdir.clone(), database, env, false)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_with_token(&self, path: &str, token: &str) -> Response {
+        self.client.get(self.url(path)).bearer_auth(token).send().await.unwrap()
+    }
+
+    pub async fn post_json(&self, path: &str, body: &Value) -> Response {
+        self.client.post(self.url(path)).json(body).send().await.unwrap()
+    }
+
+    pub async fn send_json(&self, method: reqwest::Method, path: &str, token: &str, body: &Value) -> Response {
+        self.client.request(method, self.url(path)).bearer_auth(token).json(body).send().await.unwrap()
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
+        self.client.post(self.url(path)).form(form).send().await.unwrap()
+    }
+
+    /// Registers a fresh user; returns (id, username, password).
+    pub async fn new_user(&self) -> (String, String, String) {
+        let username = unique("u");
+        let password = strong_password();
+        let response = self
+            .post_json("/users", &json!({"username": username, "email": format!("{username}@example.com"), "password": password}))
+            .await;
+        assert_eq!(response.status(), 201, "registration failed: {}", response.text().await.unwrap());
+        let body: Value = response.json().await.unwrap();
+        (body["id"].as_str().unwrap().to_owned(), username, password)
+    }
+
+    /// Logs in with the password grant.
+    pub async fn login(&self, username: &str, password: &str) -> Response {
+        self.post_form("/token", &[("grant_type", "password"), ("username", username), ("password", password)]).await
+    }
+
+    /// A fresh user's access token; returns (user id, token).
+    pub async fn user_token(&self) -> (String, String) {
+        let (id, username, password) = self.new_user().await;
+        let response = self.login(&username, &password).await;
+        assert_eq!(response.status(), 200);
+        let body: Value = response.json().await.unwrap();
+        (id, body["access_token"].as_str().unwrap().to_owned())
+    }
+
+    /// The server's JWKS.
+    pub async fn jwks(&self) -> Value {
+        self.get("/.well-known/jwks.json").await.json().await.unwrap()
+    }
+
+    /// Runs `genesis ARGS...` against this app's database and working directory.
+    pub fn cli(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_genesis-under-test"))
+            .args(args)
+            .current_dir(&self.workdir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("GENESIS__DATABASE__URL", &self.database.url)
+            .env("GENESIS__ARGON2__MEMORY_KIB", "8192")
+            .env("GENESIS__ARGON2__ITERATIONS", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        child.wait_with_output().unwrap()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if self.owns_resources {
+            self.database.drop_now();
+            let _ = std::fs::remove_dir_all(&self.workdir);
+        }
+    }
+}
