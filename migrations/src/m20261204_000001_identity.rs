@@ -114,9 +114,13 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for (name, column) in [("ux_users_username_key", Users::UsernameKey), ("ux_users_email_key", Users::EmailKey)] {
+        for (name, column) in
+            [("ux_users_username_key", Users::UsernameKey), ("ux_users_email_key", Users::EmailKey)]
+        {
             manager
-                .create_index(Index::create().name(name).table(Users::Table).col(column).unique().to_owned())
+                .create_index(
+                    Index::create().name(name).table(Users::Table).col(column).unique().to_owned(),
+                )
                 .await?;
         }
 
@@ -172,7 +176,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("ix_sessions_user").table(Sessions::Table).col(Sessions::UserId).to_owned())
+            .create_index(
+                Index::create()
+                    .name("ix_sessions_user")
+                    .table(Sessions::Table)
+                    .col(Sessions::UserId)
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -213,7 +223,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("ix_audit_events_type").table(AuditEvents::Table).col(AuditEvents::EventType).to_owned(),
+                Index::create()
+                    .name("ix_audit_events_type")
+                    .table(AuditEvents::Table)
+                    .col(AuditEvents::EventType)
+                    .to_owned(),
             )
             .await
     }

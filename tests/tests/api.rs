@@ -1,5 +1,8 @@
 //! Black-box tests of the real server over HTTP. Each scenario runs on SQLite, MariaDB and
 //! PostgreSQL unless it says why not.
+//!
+//! This whole crate is test code: a failed step panics with what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod api {
     pub mod support;

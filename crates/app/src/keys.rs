@@ -1,7 +1,9 @@
 //! Keep a signing key ready: on start, make sure an active key of the configured algorithm
 //! exists (generating and storing one the first time), then load every published key.
 
-use genesis_domain::{AuditEvent, AuditKind, KeyState, Outcome, Party, RequestContext, SigningAlgorithm};
+use genesis_domain::{
+    AuditEvent, AuditKind, KeyState, Outcome, Party, RequestContext, SigningAlgorithm,
+};
 use genesis_ports::KeyError;
 
 use crate::{Infrastructure, Ports};
@@ -28,9 +30,13 @@ impl SigningKeys {
 
     /// Ensures an active key of `algorithm` exists and loads the published keys into the
     /// signer and verifier. Returns the kid of the key that was generated, if one was.
-    pub async fn ensure_active(&self, algorithm: SigningAlgorithm) -> Result<Option<String>, SigningKeysError> {
+    pub async fn ensure_active(
+        &self,
+        algorithm: SigningAlgorithm,
+    ) -> Result<Option<String>, SigningKeysError> {
         let keys = self.ports.keys.list().await.map_err(Infrastructure::from)?;
-        let has_active = keys.iter().any(|k| k.state == KeyState::Active && k.algorithm == algorithm);
+        let has_active =
+            keys.iter().any(|k| k.state == KeyState::Active && k.algorithm == algorithm);
         let generated = if has_active { None } else { Some(self.rotate(algorithm).await?) };
         self.reload().await?;
         Ok(generated)
@@ -41,9 +47,15 @@ impl SigningKeys {
         let now = self.ports.clock.now();
         let kid = self.ports.ids.new_id().simple().to_string();
         let key = self.ports.key_material.generate(algorithm, &kid, now)?;
-        let audit = AuditEvent::new(AuditKind::KeyRotated, Outcome::Success, Party::Anonymous, &RequestContext::default(), now)
-            .target(Party::Key(kid.clone()))
-            .detail("algorithm", algorithm.as_str());
+        let audit = AuditEvent::new(
+            AuditKind::KeyRotated,
+            Outcome::Success,
+            Party::Anonymous,
+            &RequestContext::default(),
+            now,
+        )
+        .target(Party::Key(kid.clone()))
+        .detail("algorithm", algorithm.as_str());
         self.ports.keys.activate(key, audit).await.map_err(Infrastructure::from)?;
         Ok(kid)
     }
@@ -82,10 +94,15 @@ mod tests {
             listed += 1;
             Ok(if listed == 1 { vec![] } else { vec![key(KeyState::Active)] })
         });
-        ports.key_material.expect_generate().times(1).returning(|_, _, _| Ok(key(KeyState::Active)));
+        ports
+            .key_material
+            .expect_generate()
+            .times(1)
+            .returning(|_, _, _| Ok(key(KeyState::Active)));
         ports.keys.expect_activate().times(1).returning(|_, _| Ok(()));
         ports.key_material.expect_load().times(1).returning(|_| Ok(()));
-        let generated = SigningKeys::new(ports.build()).ensure_active(SigningAlgorithm::EdDsa).await.unwrap();
+        let generated =
+            SigningKeys::new(ports.build()).ensure_active(SigningAlgorithm::EdDsa).await.unwrap();
         assert!(generated.is_some());
     }
 
@@ -94,7 +111,8 @@ mod tests {
         let mut ports = TestPorts::new();
         ports.keys.expect_list().returning(|| Ok(vec![key(KeyState::Active)]));
         ports.key_material.expect_load().times(1).returning(|_| Ok(()));
-        let generated = SigningKeys::new(ports.build()).ensure_active(SigningAlgorithm::EdDsa).await.unwrap();
+        let generated =
+            SigningKeys::new(ports.build()).ensure_active(SigningAlgorithm::EdDsa).await.unwrap();
         assert_eq!(generated, None);
     }
 }

@@ -79,12 +79,21 @@ impl Refusal {
 
 impl PasswordLogin {
     /// Builds the use case.
-    pub fn new(ports: Ports, clients: ClientRegistry, tokens: AccessTokenPolicy, sessions: SessionPolicy) -> Self {
+    pub fn new(
+        ports: Ports,
+        clients: ClientRegistry,
+        tokens: AccessTokenPolicy,
+        sessions: SessionPolicy,
+    ) -> Self {
         Self { ports, clients, tokens, sessions }
     }
 
     /// Checks the credentials and issues an access token for a new session.
-    pub async fn execute(&self, request: LoginRequest, context: &RequestContext) -> Result<IssuedToken, LoginError> {
+    pub async fn execute(
+        &self,
+        request: LoginRequest,
+        context: &RequestContext,
+    ) -> Result<IssuedToken, LoginError> {
         let client = self.clients.get(&request.client_id).ok_or(LoginError::InvalidClient)?;
         let scope = match request.scope.as_deref() {
             None => Scope::default(),
@@ -98,10 +107,16 @@ impl PasswordLogin {
             Ok(user) => user,
             Err((refusal, username)) => {
                 let now = self.ports.clock.now();
-                let event = AuditEvent::new(AuditKind::LoginFailed, Outcome::Failure, Party::Anonymous, context, now)
-                    .client(&client.id)
-                    .detail("reason", refusal.as_str())
-                    .detail("username", username);
+                let event = AuditEvent::new(
+                    AuditKind::LoginFailed,
+                    Outcome::Failure,
+                    Party::Anonymous,
+                    context,
+                    now,
+                )
+                .client(&client.id)
+                .detail("reason", refusal.as_str())
+                .detail("username", username);
                 self.ports.audit.record(event).await.map_err(Infrastructure::from)?;
                 return Err(LoginError::InvalidGrant);
             }
@@ -129,12 +144,20 @@ impl PasswordLogin {
             now,
         );
         let access_token = self.ports.signer.sign(&claims).map_err(|err| match err {
-            SignError::NoActiveKey => Infrastructure::Unexpected(anyhow::anyhow!("no active signing key")),
+            SignError::NoActiveKey => {
+                Infrastructure::Unexpected(anyhow::anyhow!("no active signing key"))
+            }
             SignError::Unexpected(e) => Infrastructure::Unexpected(e),
         })?;
-        let event = AuditEvent::new(AuditKind::LoginSucceeded, Outcome::Success, Party::User(user.id.to_string()), context, now)
-            .target(Party::Session(session.id.to_string()))
-            .client(&client.id);
+        let event = AuditEvent::new(
+            AuditKind::LoginSucceeded,
+            Outcome::Success,
+            Party::User(user.id.to_string()),
+            context,
+            now,
+        )
+        .target(Party::Session(session.id.to_string()))
+        .client(&client.id);
         self.ports.sessions.start(session, event).await.map_err(Infrastructure::from)?;
         Ok(IssuedToken { access_token, expires_in: self.tokens.ttl().whole_seconds(), scope })
     }
@@ -152,7 +175,9 @@ impl PasswordLogin {
             return Ok(Err((Refusal::WrongPassword, typed)));
         };
         let user = match Username::parse(&request.username) {
-            Ok(username) => self.ports.users.find_by_username(&username).await.map_err(Infrastructure::from)?,
+            Ok(username) => {
+                self.ports.users.find_by_username(&username).await.map_err(Infrastructure::from)?
+            }
             Err(_) => None,
         };
         let Some(user) = user else {
@@ -222,10 +247,23 @@ mod tests {
         let mut ports = TestPorts::new();
         ports.users.expect_find_by_username().returning(|_| Ok(Some(alice(false))));
         ports.hasher.expect_verify().returning(|_, _| Ok(true));
-        ports.signer.expect_sign().withf(|claims| claims.subject == alice(false).id.to_string() && claims.session_id.is_some())
+        ports
+            .signer
+            .expect_sign()
+            .withf(|claims| {
+                claims.subject == alice(false).id.to_string() && claims.session_id.is_some()
+            })
             .returning(|_| Ok("signed.jwt.token".into()));
-        ports.sessions.expect_start().times(1).withf(|_, audit| audit.kind == AuditKind::LoginSucceeded).returning(|_, _| Ok(()));
-        let issued = login(ports).execute(request("Alice", "right password"), &RequestContext::default()).await.unwrap();
+        ports
+            .sessions
+            .expect_start()
+            .times(1)
+            .withf(|_, audit| audit.kind == AuditKind::LoginSucceeded)
+            .returning(|_, _| Ok(()));
+        let issued = login(ports)
+            .execute(request("Alice", "right password"), &RequestContext::default())
+            .await
+            .unwrap();
         assert_eq!(issued.access_token, "signed.jwt.token");
         assert_eq!(issued.expires_in, 900);
     }
@@ -235,8 +273,15 @@ mod tests {
         let mut ports = TestPorts::new();
         ports.users.expect_find_by_username().returning(|_| Ok(None));
         ports.hasher.expect_verify_dummy().times(1).returning(|_| Ok(()));
-        ports.audit.expect_record().times(1).withf(|e| e.detail.get("reason").map(String::as_str) == Some("unknown_user")).returning(|_| Ok(()));
-        let result = login(ports).execute(request("nobody", "whatever pw"), &RequestContext::default()).await;
+        ports
+            .audit
+            .expect_record()
+            .times(1)
+            .withf(|e| e.detail.get("reason").map(String::as_str) == Some("unknown_user"))
+            .returning(|_| Ok(()));
+        let result = login(ports)
+            .execute(request("nobody", "whatever pw"), &RequestContext::default())
+            .await;
         assert!(matches!(result, Err(LoginError::InvalidGrant)));
     }
 
@@ -247,7 +292,9 @@ mod tests {
             ports.users.expect_find_by_username().returning(move |_| Ok(Some(alice(disabled))));
             ports.hasher.expect_verify().returning(move |_, _| Ok(password_ok));
             ports.audit.expect_record().times(1).returning(|_| Ok(()));
-            let result = login(ports).execute(request("alice", "some password"), &RequestContext::default()).await;
+            let result = login(ports)
+                .execute(request("alice", "some password"), &RequestContext::default())
+                .await;
             assert!(matches!(result, Err(LoginError::InvalidGrant)));
         }
     }
@@ -257,8 +304,13 @@ mod tests {
         let mut ports = TestPorts::new();
         ports.users.expect_find_by_username().returning(|_| Ok(None));
         ports.hasher.expect_verify_dummy().returning(|_| Ok(()));
-        ports.audit.expect_record().returning(|_| Err(genesis_ports::AuditError::Unavailable(anyhow::anyhow!("down"))));
-        let result = login(ports).execute(request("nobody", "whatever pw"), &RequestContext::default()).await;
+        ports
+            .audit
+            .expect_record()
+            .returning(|_| Err(genesis_ports::AuditError::Unavailable(anyhow::anyhow!("down"))));
+        let result = login(ports)
+            .execute(request("nobody", "whatever pw"), &RequestContext::default())
+            .await;
         assert!(matches!(result, Err(LoginError::Infrastructure(Infrastructure::Unavailable(_)))));
     }
 

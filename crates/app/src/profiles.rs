@@ -41,7 +41,12 @@ impl Profiles {
     }
 
     /// Creates the caller's profile.
-    pub async fn create(&self, who: &Principal, input: ProfileInput, context: &RequestContext) -> Result<Profile, ProfileOpError> {
+    pub async fn create(
+        &self,
+        who: &Principal,
+        input: ProfileInput,
+        context: &RequestContext,
+    ) -> Result<Profile, ProfileOpError> {
         let fields = input.validate().map_err(invalid)?;
         let now = self.ports.clock.now();
         let audit = self.event(AuditKind::ProfileCreated, who, context);
@@ -54,24 +59,43 @@ impl Profiles {
 
     /// The caller's profile.
     pub async fn read(&self, who: &Principal) -> Result<Profile, ProfileOpError> {
-        self.ports.profiles.find(who.user_id).await.map_err(Infrastructure::from)?.ok_or(ProfileOpError::NotFound)
+        self.ports
+            .profiles
+            .find(who.user_id)
+            .await
+            .map_err(Infrastructure::from)?
+            .ok_or(ProfileOpError::NotFound)
     }
 
     /// Replaces every field of the caller's profile.
-    pub async fn replace(&self, who: &Principal, input: ProfileInput, context: &RequestContext) -> Result<Profile, ProfileOpError> {
+    pub async fn replace(
+        &self,
+        who: &Principal,
+        input: ProfileInput,
+        context: &RequestContext,
+    ) -> Result<Profile, ProfileOpError> {
         let fields = input.validate().map_err(invalid)?;
         self.store_replacement(who, fields, context).await
     }
 
     /// Changes the given fields of the caller's profile.
-    pub async fn patch(&self, who: &Principal, patch: ProfilePatch, context: &RequestContext) -> Result<Profile, ProfileOpError> {
+    pub async fn patch(
+        &self,
+        who: &Principal,
+        patch: ProfilePatch,
+        context: &RequestContext,
+    ) -> Result<Profile, ProfileOpError> {
         let current = self.read(who).await?;
         let fields = current.fields.patched(patch).map_err(invalid)?;
         self.store_replacement(who, fields, context).await
     }
 
     /// Deletes the caller's profile.
-    pub async fn delete(&self, who: &Principal, context: &RequestContext) -> Result<(), ProfileOpError> {
+    pub async fn delete(
+        &self,
+        who: &Principal,
+        context: &RequestContext,
+    ) -> Result<(), ProfileOpError> {
         let audit = self.event(AuditKind::ProfileDeleted, who, context);
         match self.ports.profiles.delete(who.user_id, audit).await.map_err(Infrastructure::from)? {
             true => Ok(()),
@@ -79,10 +103,20 @@ impl Profiles {
         }
     }
 
-    async fn store_replacement(&self, who: &Principal, fields: NewProfile, context: &RequestContext) -> Result<Profile, ProfileOpError> {
+    async fn store_replacement(
+        &self,
+        who: &Principal,
+        fields: NewProfile,
+        context: &RequestContext,
+    ) -> Result<Profile, ProfileOpError> {
         let now = self.ports.clock.now();
         let audit = self.event(AuditKind::ProfileUpdated, who, context);
-        self.ports.profiles.replace(who.user_id, fields, now, audit).await.map_err(Infrastructure::from)?.ok_or(ProfileOpError::NotFound)
+        self.ports
+            .profiles
+            .replace(who.user_id, fields, now, audit)
+            .await
+            .map_err(Infrastructure::from)?
+            .ok_or(ProfileOpError::NotFound)
     }
 
     fn event(&self, kind: AuditKind, who: &Principal, context: &RequestContext) -> AuditEvent {
@@ -94,7 +128,10 @@ impl Profiles {
 }
 
 fn invalid(err: ProfileError) -> ProfileOpError {
-    let errors = err.0.into_iter().map(|(field, message)| FieldError { field: field.as_str(), message: message.to_owned() });
+    let errors = err
+        .0
+        .into_iter()
+        .map(|(field, message)| FieldError { field: field.as_str(), message: message.to_owned() });
     ProfileOpError::Invalid(FieldErrors(errors.collect()))
 }
 
@@ -117,16 +154,27 @@ mod tests {
     }
 
     fn fields() -> NewProfile {
-        NewProfile { given_name: "Ada".into(), family_name: "Lovelace".into(), ..Default::default() }
+        NewProfile {
+            given_name: "Ada".into(),
+            family_name: "Lovelace".into(),
+            ..Default::default()
+        }
     }
 
     #[tokio::test]
     async fn a_profile_is_created_for_the_caller_and_nobody_else() {
         let mut ports = TestPorts::new();
-        ports.profiles.expect_create()
-            .withf(|user, _, _, audit| *user == caller().user_id && audit.kind == AuditKind::ProfileCreated)
+        ports
+            .profiles
+            .expect_create()
+            .withf(|user, _, _, audit| {
+                *user == caller().user_id && audit.kind == AuditKind::ProfileCreated
+            })
             .returning(|user_id, fields, now, _| Ok(Profile { user_id, fields, updated_at: now }));
-        let profile = Profiles::new(ports.build()).create(&caller(), fields(), &RequestContext::default()).await.unwrap();
+        let profile = Profiles::new(ports.build())
+            .create(&caller(), fields(), &RequestContext::default())
+            .await
+            .unwrap();
         assert_eq!(profile.user_id, caller().user_id);
     }
 
@@ -134,17 +182,23 @@ mod tests {
     async fn a_second_profile_is_a_duplicate() {
         let mut ports = TestPorts::new();
         ports.profiles.expect_create().returning(|_, _, _, _| Err(CreateProfileError::Duplicate));
-        let result = Profiles::new(ports.build()).create(&caller(), fields(), &RequestContext::default()).await;
+        let result = Profiles::new(ports.build())
+            .create(&caller(), fields(), &RequestContext::default())
+            .await;
         assert!(matches!(result, Err(ProfileOpError::Duplicate)));
     }
 
     #[tokio::test]
     async fn an_invalid_patch_changes_nothing() {
         let mut ports = TestPorts::new();
-        ports.profiles.expect_find().returning(|user_id| Ok(Some(Profile { user_id, fields: fields(), updated_at: at(0) })));
+        ports.profiles.expect_find().returning(|user_id| {
+            Ok(Some(Profile { user_id, fields: fields(), updated_at: at(0) }))
+        });
         // no expectation on replace: calling it would fail the test
-        let patch = ProfilePatch { birthdate: Some(Some("yesterday".into())), ..Default::default() };
-        let result = Profiles::new(ports.build()).patch(&caller(), patch, &RequestContext::default()).await;
+        let patch =
+            ProfilePatch { birthdate: Some(Some("yesterday".into())), ..Default::default() };
+        let result =
+            Profiles::new(ports.build()).patch(&caller(), patch, &RequestContext::default()).await;
         assert!(matches!(result, Err(ProfileOpError::Invalid(_))));
     }
 
@@ -152,7 +206,8 @@ mod tests {
     async fn deleting_a_missing_profile_is_not_found() {
         let mut ports = TestPorts::new();
         ports.profiles.expect_delete().returning(|_, _| Ok(false));
-        let result = Profiles::new(ports.build()).delete(&caller(), &RequestContext::default()).await;
+        let result =
+            Profiles::new(ports.build()).delete(&caller(), &RequestContext::default()).await;
         assert!(matches!(result, Err(ProfileOpError::NotFound)));
     }
 }

@@ -44,12 +44,17 @@ impl Register {
     }
 
     /// Registers a user. Nothing is written unless every field is valid.
-    pub async fn execute(&self, input: Registration, context: &RequestContext) -> Result<User, RegisterError> {
+    pub async fn execute(
+        &self,
+        input: Registration,
+        context: &RequestContext,
+    ) -> Result<User, RegisterError> {
         use secrecy::ExposeSecret;
         let mut errors = FieldErrors::default();
         let username = errors.check("username", Username::parse(&input.username));
         let email = errors.check("email", Email::parse(&input.email));
-        let password = errors.check("password", self.policy.parse_new(input.password.expose_secret()));
+        let password =
+            errors.check("password", self.policy.parse_new(input.password.expose_secret()));
         let (Some(username), Some(email), Some(password)) = (username, email, password) else {
             return Err(RegisterError::Invalid(errors));
         };
@@ -60,10 +65,17 @@ impl Register {
         })?;
         let now = self.ports.clock.now();
         let id = UserId::from_uuid(self.ports.ids.new_id());
-        let user = NewUser { id, username, email, password_hash, role: input.role, created_at: now };
-        let audit = AuditEvent::new(AuditKind::UserRegistered, Outcome::Success, Party::User(id.to_string()), context, now)
-            .target(Party::User(id.to_string()))
-            .detail("role", input.role.as_str());
+        let user =
+            NewUser { id, username, email, password_hash, role: input.role, created_at: now };
+        let audit = AuditEvent::new(
+            AuditKind::UserRegistered,
+            Outcome::Success,
+            Party::User(id.to_string()),
+            context,
+            now,
+        )
+        .target(Party::User(id.to_string()))
+        .detail("role", input.role.as_str());
         self.ports.users.create(user, audit).await.map_err(|err| match err {
             CreateUserError::Duplicate => RegisterError::Duplicate,
             CreateUserError::Store(e) => Infrastructure::from(e).into(),
@@ -92,12 +104,21 @@ mod tests {
     #[tokio::test]
     async fn a_valid_registration_stores_the_hash_never_the_password() {
         let mut ports = TestPorts::new();
-        ports.hasher.expect_hash().returning(|_| Ok(PasswordHash::from_phc("$argon2id$stub".into())));
-        ports.users.expect_create().withf(|user, audit| {
-            user.password_hash.as_phc() == "$argon2id$stub" && audit.kind == AuditKind::UserRegistered
-        }).returning(|user, _| Ok(crate::test_support::stored(user)));
+        ports
+            .hasher
+            .expect_hash()
+            .returning(|_| Ok(PasswordHash::from_phc("$argon2id$stub".into())));
+        ports
+            .users
+            .expect_create()
+            .withf(|user, audit| {
+                user.password_hash.as_phc() == "$argon2id$stub"
+                    && audit.kind == AuditKind::UserRegistered
+            })
+            .returning(|user, _| Ok(crate::test_support::stored(user)));
         let register = Register::new(ports.build(), PasswordPolicy::new(12));
-        let user = register.execute(input("a long passphrase"), &RequestContext::default()).await.unwrap();
+        let user =
+            register.execute(input("a long passphrase"), &RequestContext::default()).await.unwrap();
         assert_eq!(user.username.as_str(), "ada");
     }
 
@@ -106,7 +127,9 @@ mod tests {
         let ports = TestPorts::new(); // no expectations: any call fails the test
         let register = Register::new(ports.build(), PasswordPolicy::new(12));
         let bad = Registration { username: "a".into(), email: "nope".into(), ..input("short") };
-        let Err(RegisterError::Invalid(errors)) = register.execute(bad, &RequestContext::default()).await else {
+        let Err(RegisterError::Invalid(errors)) =
+            register.execute(bad, &RequestContext::default()).await
+        else {
             panic!("expected Invalid");
         };
         let fields: Vec<_> = errors.0.iter().map(|e| e.field).collect();

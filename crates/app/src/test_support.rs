@@ -5,7 +5,8 @@ use std::sync::Arc;
 use genesis_domain::{NewUser, User};
 use genesis_ports::{
     MockAuditLog, MockClock, MockIdGenerator, MockKeyMaterial, MockKeyStore, MockPasswordHasher,
-    MockProfileRepository, MockSessionStore, MockTokenSigner, MockTokenVerifier, MockUserRepository,
+    MockProfileRepository, MockSessionStore, MockTokenSigner, MockTokenVerifier,
+    MockUserRepository,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;

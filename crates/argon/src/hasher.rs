@@ -50,15 +50,21 @@ struct Inner {
 impl Argon2Hasher {
     /// Builds the hasher and computes its dummy hash (one hash of work, at start-up).
     pub fn new(settings: Argon2Settings) -> Result<Self, SettingsError> {
-        let params = Params::new(settings.memory_kib, settings.iterations, settings.parallelism, Some(OUTPUT_BYTES))
-            .map_err(|e| SettingsError(e.to_string()))?;
+        let params = Params::new(
+            settings.memory_kib,
+            settings.iterations,
+            settings.parallelism,
+            Some(OUTPUT_BYTES),
+        )
+        .map_err(|e| SettingsError(e.to_string()))?;
         if settings.max_concurrent == 0 {
             return Err(SettingsError("max_concurrent must be at least 1".into()));
         }
         let pool = BlockPool::new(params.block_count());
         let mut dummy_secret = [0u8; 32];
         getrandom::getrandom(&mut dummy_secret).map_err(|e| SettingsError(e.to_string()))?;
-        let dummy = compute_phc(&params, &dummy_secret, &pool).map_err(|e| SettingsError(e.to_string()))?;
+        let dummy =
+            compute_phc(&params, &dummy_secret, &pool).map_err(|e| SettingsError(e.to_string()))?;
         Ok(Self {
             inner: Arc::new(Inner {
                 params,
@@ -121,7 +127,12 @@ fn argon(params: &Params) -> Argon2<'static> {
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone())
 }
 
-fn raw_hash(params: &Params, secret: &[u8], salt: &[u8], pool: &BlockPool) -> anyhow::Result<[u8; OUTPUT_BYTES]> {
+fn raw_hash(
+    params: &Params,
+    secret: &[u8],
+    salt: &[u8],
+    pool: &BlockPool,
+) -> anyhow::Result<[u8; OUTPUT_BYTES]> {
     let mut out = [0u8; OUTPUT_BYTES];
     let mut area = pool.take(params.block_count());
     let result = argon(params).hash_password_into_with_memory(secret, salt, &mut out, &mut area);
@@ -152,10 +163,15 @@ fn verify_phc(phc: &str, secret: &[u8], pool: &BlockPool) -> anyhow::Result<bool
     }
     let params = Params::try_from(&parsed).map_err(|e| anyhow!("stored hash parameters: {e}"))?;
     let mut salt_buf = [0u8; 64];
-    let salt = parsed.salt.context("stored hash has no salt")?.decode_b64(&mut salt_buf).map_err(|e| anyhow!("salt: {e}"))?;
+    let salt = parsed
+        .salt
+        .context("stored hash has no salt")?
+        .decode_b64(&mut salt_buf)
+        .map_err(|e| anyhow!("salt: {e}"))?;
     let expected = parsed.hash.context("stored hash has no output")?;
-    let params = Params::new(params.m_cost(), params.t_cost(), params.p_cost(), Some(expected.len()))
-        .map_err(|e| anyhow!("stored hash parameters: {e}"))?;
+    let params =
+        Params::new(params.m_cost(), params.t_cost(), params.p_cost(), Some(expected.len()))
+            .map_err(|e| anyhow!("stored hash parameters: {e}"))?;
     let mut out = vec![0u8; expected.len()];
     let mut area = pool.take(params.block_count());
     let result = argon(&params).hash_password_into_with_memory(secret, salt, &mut out, &mut area);
@@ -172,8 +188,14 @@ mod tests {
     use super::*;
 
     fn hasher(max_concurrent: usize, max_wait: Duration) -> Argon2Hasher {
-        Argon2Hasher::new(Argon2Settings { memory_kib: 1024, iterations: 1, parallelism: 1, max_concurrent, max_wait })
-            .unwrap()
+        Argon2Hasher::new(Argon2Settings {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+            max_concurrent,
+            max_wait,
+        })
+        .unwrap()
     }
 
     fn password(raw: &str) -> Password {
@@ -216,7 +238,10 @@ mod tests {
         })
         .unwrap();
         let hash = old.hash(&password("upgrade me")).await.unwrap();
-        assert!(hasher(1, Duration::from_secs(5)).verify(&password("upgrade me"), &hash).await.unwrap());
+        assert!(hasher(1, Duration::from_secs(5))
+            .verify(&password("upgrade me"), &hash)
+            .await
+            .unwrap());
     }
 
     #[tokio::test]

@@ -105,7 +105,13 @@ pub struct AuditEvent {
 
 impl AuditEvent {
     /// An event with no target, client or detail yet.
-    pub fn new(kind: AuditKind, outcome: Outcome, actor: Party, context: &RequestContext, time: OffsetDateTime) -> Self {
+    pub fn new(
+        kind: AuditKind,
+        outcome: Outcome,
+        actor: Party,
+        context: &RequestContext,
+        time: OffsetDateTime,
+    ) -> Self {
         Self {
             time,
             kind,

@@ -32,8 +32,8 @@ impl Email {
         if trimmed.chars().count() > MAX_EMAIL_CHARS {
             return Err(EmailError::TooLong);
         }
-        let parsed = email_address::EmailAddress::from_str(trimmed)
-            .map_err(|_| EmailError::Invalid)?;
+        let parsed =
+            email_address::EmailAddress::from_str(trimmed).map_err(|_| EmailError::Invalid)?;
         if parsed.as_str() != trimmed
             || !parsed.domain().contains('.')
             || trimmed.chars().any(|c| c.is_control() || c.is_whitespace())
@@ -73,9 +73,16 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for raw in ["", "bob", "bob@", "@example.com", "bob@localhost", "Bob <bob@example.com>",
-            "bob@exa mple.com", "bob@example.com\n"]
-        {
+        for raw in [
+            "",
+            "bob",
+            "bob@",
+            "@example.com",
+            "bob@localhost",
+            "Bob <bob@example.com>",
+            "bob@exa mple.com",
+            "bob@example.com\n",
+        ] {
             assert!(Email::parse(raw).is_err(), "{raw:?}");
         }
     }

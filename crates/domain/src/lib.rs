@@ -32,8 +32,8 @@ pub use profile::{NewProfile, Profile, ProfileError, ProfileField, ProfilePatch}
 pub use role::{Role, RoleError};
 pub use session::{NewSession, SessionId};
 pub use token::{
-    AccessClaims, AccessGrant, AccessTokenPolicy, Scope, TokenPolicyError, DEFAULT_ACCESS_TTL_SECONDS,
-    MAX_ACCESS_TTL_SECONDS,
+    AccessClaims, AccessGrant, AccessTokenPolicy, Scope, TokenPolicyError,
+    DEFAULT_ACCESS_TTL_SECONDS, MAX_ACCESS_TTL_SECONDS,
 };
 pub use user::{NewUser, PasswordHash, User, UserId, UserIdError};
 pub use username::{Username, UsernameError};

@@ -131,6 +131,9 @@ mod tests {
     fn long_passwords_are_never_truncated() {
         let a = format!("{}a", "x".repeat(80));
         let b = format!("{}b", "x".repeat(80));
-        assert_ne!(policy().parse_new(&a).unwrap().expose(), policy().parse_new(&b).unwrap().expose());
+        assert_ne!(
+            policy().parse_new(&a).unwrap().expose(),
+            policy().parse_new(&b).unwrap().expose()
+        );
     }
 }

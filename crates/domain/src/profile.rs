@@ -215,7 +215,9 @@ fn is_zoneinfo(value: &str) -> bool {
         && !value.ends_with('/')
         && !value.contains("//")
         && !value.contains("..")
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'_' | b'-' | b'+'))
         && value.bytes().next().is_some_and(|b| b.is_ascii_alphabetic())
 }
 
@@ -240,7 +242,11 @@ mod tests {
     use super::*;
 
     fn minimal() -> NewProfile {
-        NewProfile { given_name: "Ada".into(), family_name: "Lovelace".into(), ..Default::default() }
+        NewProfile {
+            given_name: "Ada".into(),
+            family_name: "Lovelace".into(),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -257,10 +263,16 @@ mod tests {
             phone_number: Some("call me".into()),
             ..minimal()
         };
-        let fields: Vec<_> = profile.validate().unwrap_err().0.into_iter().map(|(f, _)| f).collect();
+        let fields: Vec<_> =
+            profile.validate().unwrap_err().0.into_iter().map(|(f, _)| f).collect();
         assert_eq!(
             fields,
-            [ProfileField::GivenName, ProfileField::Picture, ProfileField::Birthdate, ProfileField::PhoneNumber]
+            [
+                ProfileField::GivenName,
+                ProfileField::Picture,
+                ProfileField::Birthdate,
+                ProfileField::PhoneNumber
+            ]
         );
     }
 
@@ -283,7 +295,8 @@ mod tests {
         let base = NewProfile { nick_name: Some("ada".into()), ..minimal() };
         let cleared = base.patched(ProfilePatch { nick_name: Some(None), ..Default::default() });
         assert_eq!(cleared.unwrap().nick_name, None);
-        let emptied = base.patched(ProfilePatch { given_name: Some(String::new()), ..Default::default() });
+        let emptied =
+            base.patched(ProfilePatch { given_name: Some(String::new()), ..Default::default() });
         assert!(emptied.is_err());
     }
 }

@@ -43,7 +43,8 @@ impl AccessTokenPolicy {
         if audience.is_empty() {
             return Err(TokenPolicyError::Audience);
         }
-        let ttl = Duration::seconds(i64::try_from(ttl_seconds).map_err(|_| TokenPolicyError::Lifetime)?);
+        let ttl =
+            Duration::seconds(i64::try_from(ttl_seconds).map_err(|_| TokenPolicyError::Lifetime)?);
         Ok(Self { ttl, issuer: issuer.to_owned(), audience: audience.to_owned() })
     }
 
@@ -114,7 +115,9 @@ impl Scope {
     pub fn parse(raw: &str) -> Option<Self> {
         let mut tokens: Vec<String> = Vec::new();
         for token in raw.split(' ').filter(|t| !t.is_empty()) {
-            let allowed = token.bytes().all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b));
+            let allowed = token
+                .bytes()
+                .all(|b| b == 0x21 || (0x23..=0x5B).contains(&b) || (0x5D..=0x7E).contains(&b));
             if !allowed || token.len() > 128 {
                 return None;
             }

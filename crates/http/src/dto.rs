@@ -147,7 +147,8 @@ impl ProfilePatchBody {
     /// The patch; `null` for a name (which every profile must have) is a field error.
     pub(crate) fn into_domain(self) -> Result<ProfilePatch, FieldErrors> {
         let mut errors = FieldErrors::default();
-        for (field, value) in [("given_name", &self.given_name), ("family_name", &self.family_name)] {
+        for (field, value) in [("given_name", &self.given_name), ("family_name", &self.family_name)]
+        {
             if matches!(value, Some(None)) {
                 errors.0.push(FieldError { field, message: "must not be null".into() });
             }

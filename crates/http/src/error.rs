@@ -96,7 +96,11 @@ impl ApiError {
     }
 }
 
-fn problem_body(status: StatusCode, detail: &str, errors: Option<&FieldErrors>) -> serde_json::Value {
+fn problem_body(
+    status: StatusCode,
+    detail: &str,
+    errors: Option<&FieldErrors>,
+) -> serde_json::Value {
     let mut body = json!({
         "type": "about:blank",
         "title": status.canonical_reason().unwrap_or("Error"),
@@ -105,14 +109,19 @@ fn problem_body(status: StatusCode, detail: &str, errors: Option<&FieldErrors>) 
         "request_id": current_request_id(),
     });
     if let (Some(errors), Some(map)) = (errors, body.as_object_mut()) {
-        let list: Vec<_> = errors.0.iter().map(|e| json!({"field": e.field, "message": e.message})).collect();
+        let list: Vec<_> =
+            errors.0.iter().map(|e| json!({"field": e.field, "message": e.message})).collect();
         map.insert("errors".into(), json!(list));
     }
     body
 }
 
 /// A problem+json response (also used by the 404/405 fallbacks and the body-parsing errors).
-pub(crate) fn problem_response(status: StatusCode, detail: &str, errors: Option<&FieldErrors>) -> HttpResponse {
+pub(crate) fn problem_response(
+    status: StatusCode,
+    detail: &str,
+    errors: Option<&FieldErrors>,
+) -> HttpResponse {
     HttpResponse::build(status)
         .content_type("application/problem+json")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -143,8 +152,12 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            Self::Problem { status, detail, errors } => problem_response(*status, detail, errors.as_ref()),
-            Self::OAuth { status, code, description } => oauth_response(*status, *code, description),
+            Self::Problem { status, detail, errors } => {
+                problem_response(*status, detail, errors.as_ref())
+            }
+            Self::OAuth { status, code, description } => {
+                oauth_response(*status, *code, description)
+            }
             Self::Unauthorized { presented } => {
                 let challenge = if *presented {
                     r#"Bearer realm="genesis", error="invalid_token""#
@@ -156,7 +169,9 @@ impl ResponseError for ApiError {
                     "A valid bearer access token is required.",
                     None,
                 );
-                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
+                response
+                    .headers_mut()
+                    .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
                 response
             }
             Self::Unavailable { oauth } => {
@@ -173,7 +188,9 @@ impl ResponseError for ApiError {
                         None,
                     )
                 };
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
                 response
             }
             Self::Internal { oauth: true } => oauth_response(
@@ -181,9 +198,11 @@ impl ResponseError for ApiError {
                 OAuthCode::ServerError,
                 "An unexpected error occurred.",
             ),
-            Self::Internal { oauth: false } => {
-                problem_response(StatusCode::INTERNAL_SERVER_ERROR, "An unexpected error occurred.", None)
-            }
+            Self::Internal { oauth: false } => problem_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "An unexpected error occurred.",
+                None,
+            ),
         }
     }
 }

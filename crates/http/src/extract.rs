@@ -31,9 +31,8 @@ impl FromRequest for Authenticated {
 }
 
 fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
-    let state = req
-        .app_data::<web::Data<HttpState>>()
-        .ok_or(ApiError::Internal { oauth: false })?;
+    let state =
+        req.app_data::<web::Data<HttpState>>().ok_or(ApiError::Internal { oauth: false })?;
     let Some(header) = req.headers().get(AUTHORIZATION) else {
         return Err(ApiError::Unauthorized { presented: false });
     };
@@ -69,15 +68,22 @@ pub(crate) fn json_config() -> web::JsonConfig {
                     "The body must be application/json.",
                     None,
                 ),
-                JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                    problem_response(StatusCode::PAYLOAD_TOO_LARGE, "The body is larger than 64 KiB.", None)
-                }
+                JsonPayloadError::Overflow { .. }
+                | JsonPayloadError::OverflowKnownLength { .. } => problem_response(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "The body is larger than 64 KiB.",
+                    None,
+                ),
                 JsonPayloadError::Deserialize(e) if e.is_data() => problem_response(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     &describe_data_error(&e.to_string()),
                     None,
                 ),
-                _ => problem_response(StatusCode::BAD_REQUEST, "The body is not well-formed JSON.", None),
+                _ => problem_response(
+                    StatusCode::BAD_REQUEST,
+                    "The body is not well-formed JSON.",
+                    None,
+                ),
             };
             actix_web::error::InternalError::from_response(err, response).into()
         })
@@ -88,7 +94,8 @@ pub(crate) fn json_config() -> web::JsonConfig {
 fn describe_data_error(message: &str) -> String {
     for prefix in ["unknown field", "missing field", "duplicate field"] {
         if let Some(rest) = message.strip_prefix(prefix) {
-            let name: String = rest.trim_start().chars().take_while(|c| *c != ',').take(80).collect();
+            let name: String =
+                rest.trim_start().chars().take_while(|c| *c != ',').take(80).collect();
             let name: String = name.chars().filter(|c| !c.is_control()).collect();
             return format!("{prefix} {name}: the request has fields that are not allowed or lacks required ones.");
         }
@@ -114,8 +121,11 @@ mod tests {
 
     #[test]
     fn data_errors_name_fields_but_never_quote_values() {
-        assert!(describe_data_error("unknown field `role`, expected one of `a`, `b`").contains("`role`"));
-        let quoted = describe_data_error("invalid type: string \"hunter2\", expected u32 at line 1 column 9");
+        assert!(describe_data_error("unknown field `role`, expected one of `a`, `b`")
+            .contains("`role`"));
+        let quoted = describe_data_error(
+            "invalid type: string \"hunter2\", expected u32 at line 1 column 9",
+        );
         assert!(!quoted.contains("hunter2"));
     }
 }

@@ -17,7 +17,10 @@ fn request_id_for(req: &ServiceRequest) -> String {
     req.headers()
         .get(&REQUEST_ID_HEADER)
         .and_then(|v| v.to_str().ok())
-        .filter(|v| (1..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)))
+        .filter(|v| {
+            (1..=64).contains(&v.len())
+                && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
         .map(str::to_owned)
         .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string())
 }
@@ -40,8 +43,10 @@ pub(crate) async fn edge(
     let started = Instant::now();
     // Handlers and extractors render their errors inside this scope, so every error body
     // carries the request id. (The request must not be cloned here: routing needs it unshared.)
-    let mut response =
-        REQUEST_ID.scope(request_id.clone(), next.call(req).instrument(span.clone())).await?.map_into_boxed_body();
+    let mut response = REQUEST_ID
+        .scope(request_id.clone(), next.call(req).instrument(span.clone()))
+        .await?
+        .map_into_boxed_body();
     let route = response.request().match_pattern().unwrap_or_else(|| "unmatched".to_owned());
     span.record("route", route.as_str());
     span.record("status", response.status().as_u16());

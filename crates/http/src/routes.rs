@@ -35,7 +35,11 @@ fn resource(path: &str) -> Resource {
 }
 
 async fn method_not_allowed() -> HttpResponse {
-    problem_response(StatusCode::METHOD_NOT_ALLOWED, "This method is not allowed on this resource.", None)
+    problem_response(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "This method is not allowed on this resource.",
+        None,
+    )
 }
 
 /// The fallback for every path no route matches.

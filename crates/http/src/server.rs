@@ -31,7 +31,11 @@ pub fn bind(address: &str) -> std::io::Result<TcpListener> {
 
 /// Serves until SIGTERM or SIGINT, then stops accepting, lets in-flight requests finish within
 /// the shutdown timeout, and returns.
-pub async fn serve(listener: TcpListener, state: Arc<HttpState>, options: HttpOptions) -> std::io::Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<HttpState>,
+    options: HttpOptions,
+) -> std::io::Result<()> {
     let data = web::Data::from(state);
     HttpServer::new(move || {
         App::new()

@@ -33,7 +33,10 @@ pub(crate) struct Expectations<'a> {
     pub now: OffsetDateTime,
 }
 
-pub(crate) fn from_payload(payload: &JwtPayload, expect: &Expectations<'_>) -> Result<AccessClaims, VerifyError> {
+pub(crate) fn from_payload(
+    payload: &JwtPayload,
+    expect: &Expectations<'_>,
+) -> Result<AccessClaims, VerifyError> {
     let set = payload.claims_set();
     let text = |key: &str| set.get(key).and_then(Value::as_str);
     let number = |key: &str| set.get(key).and_then(Value::as_i64);
@@ -54,7 +57,9 @@ pub(crate) fn from_payload(payload: &JwtPayload, expect: &Expectations<'_>) -> R
     let (Some(exp), Some(iat)) = (number("exp"), number("iat")) else {
         return Err(VerifyError::Claims);
     };
-    if exp.saturating_add(expect.leeway_seconds) <= now || iat.saturating_sub(expect.leeway_seconds) > now {
+    if exp.saturating_add(expect.leeway_seconds) <= now
+        || iat.saturating_sub(expect.leeway_seconds) > now
+    {
         return Err(VerifyError::Time);
     }
     if let Some(nbf) = set.get("nbf") {
@@ -66,7 +71,8 @@ pub(crate) fn from_payload(payload: &JwtPayload, expect: &Expectations<'_>) -> R
 
     let subject = text("sub").ok_or(VerifyError::Claims)?.to_owned();
     let client_id = text("client_id").ok_or(VerifyError::Claims)?.to_owned();
-    let token_id = text("jti").and_then(|j| uuid::Uuid::try_parse(j).ok()).ok_or(VerifyError::Claims)?;
+    let token_id =
+        text("jti").and_then(|j| uuid::Uuid::try_parse(j).ok()).ok_or(VerifyError::Claims)?;
     let scope = match set.get("scope") {
         None => Scope::default(),
         Some(value) => value.as_str().and_then(Scope::parse).ok_or(VerifyError::Claims)?,
@@ -77,7 +83,9 @@ pub(crate) fn from_payload(payload: &JwtPayload, expect: &Expectations<'_>) -> R
     };
     let role = match set.get("role") {
         None => None,
-        Some(value) => Some(value.as_str().and_then(|r| Role::parse(r).ok()).ok_or(VerifyError::Claims)?),
+        Some(value) => {
+            Some(value.as_str().and_then(|r| Role::parse(r).ok()).ok_or(VerifyError::Claims)?)
+        }
     };
     Ok(AccessClaims {
         issuer: expect.issuer.to_owned(),

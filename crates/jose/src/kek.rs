@@ -22,7 +22,9 @@ impl Kek {
     /// Parses the base64 form (standard alphabet, padding optional; surrounding whitespace ignored).
     pub fn from_base64(text: &str) -> Result<Self, KekError> {
         let trimmed = text.trim().trim_end_matches('=');
-        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD.decode(trimmed).map_err(|_| KekError::Format)?;
+        let bytes = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(trimmed)
+            .map_err(|_| KekError::Format)?;
         let key: [u8; 32] = bytes.try_into().map_err(|_| KekError::Format)?;
         Ok(Self(key))
     }

@@ -61,12 +61,14 @@ impl JoseKeyRing {
         let mut loaded = Loaded::default();
         let mut published = Vec::new();
         for key in keys.iter().filter(|k| k.state != KeyState::Retired) {
-            let jwk_value: Value = serde_json::from_str(&key.public_jwk).map_err(|e| KeyError::Unexpected(anyhow!(e)))?;
+            let jwk_value: Value = serde_json::from_str(&key.public_jwk)
+                .map_err(|e| KeyError::Unexpected(anyhow!(e)))?;
             published.push(jwk_value);
             if key.algorithm != self.algorithm {
                 continue; // published for relying parties, but never accepted here: one algorithm only
             }
-            let jwk = Jwk::from_bytes(key.public_jwk.as_bytes()).map_err(|e| KeyError::Unexpected(anyhow!(e)))?;
+            let jwk = Jwk::from_bytes(key.public_jwk.as_bytes())
+                .map_err(|e| KeyError::Unexpected(anyhow!(e)))?;
             loaded.verifiers.insert(key.kid.clone(), verifier_for(key.algorithm, &jwk)?);
             if key.state == KeyState::Active {
                 let pem = seal::open(&self.kek, &key.kid, &key.sealed_private_key)?;
@@ -95,11 +97,18 @@ fn verifier_for(algorithm: SigningAlgorithm, jwk: &Jwk) -> Result<Box<dyn JwsVer
 }
 
 impl KeyMaterial for JoseKeyRing {
-    fn generate(&self, algorithm: SigningAlgorithm, kid: &str, now: OffsetDateTime) -> Result<StoredKey, KeyError> {
+    fn generate(
+        &self,
+        algorithm: SigningAlgorithm,
+        kid: &str,
+        now: OffsetDateTime,
+    ) -> Result<StoredKey, KeyError> {
         let err = |e: josekit::JoseError| KeyError::Unexpected(anyhow!(e));
         let (mut public, private_pem) = match algorithm {
             SigningAlgorithm::EdDsa => {
-                let pair = EdDSA.generate_key_pair(josekit::jwk::alg::ed::EdCurve::Ed25519).map_err(err)?;
+                let pair = EdDSA
+                    .generate_key_pair(josekit::jwk::alg::ed::EdCurve::Ed25519)
+                    .map_err(err)?;
                 (pair.to_jwk_public_key(), pair.to_pem_private_key())
             }
             SigningAlgorithm::Rs256 => {
@@ -142,7 +151,8 @@ impl TokenSigner for JoseKeyRing {
         header.set_token_type("at+jwt");
         header.set_key_id(kid.as_str());
         let payload = claims::to_payload(claims).map_err(|e| SignError::Unexpected(anyhow!(e)))?;
-        josekit::jwt::encode_with_signer(&payload, &header, signer.as_ref()).map_err(|e| SignError::Unexpected(anyhow!(e)))
+        josekit::jwt::encode_with_signer(&payload, &header, signer.as_ref())
+            .map_err(|e| SignError::Unexpected(anyhow!(e)))
     }
 }
 
@@ -151,8 +161,8 @@ impl TokenVerifier for JoseKeyRing {
         let kid = verify::acceptable_kid(token, self.algorithm.as_str())?;
         let loaded = self.current();
         let verifier = loaded.verifiers.get(&kid).ok_or(VerifyError::UnknownKey)?;
-        let (payload, _header) =
-            josekit::jwt::decode_with_verifier(token, verifier.as_ref()).map_err(|_| VerifyError::Signature)?;
+        let (payload, _header) = josekit::jwt::decode_with_verifier(token, verifier.as_ref())
+            .map_err(|_| VerifyError::Signature)?;
         let expect = Expectations {
             issuer: &self.policy.issuer,
             audience: &self.policy.audience,
@@ -175,7 +185,11 @@ mod tests {
     }
 
     fn ring(algorithm: SigningAlgorithm) -> JoseKeyRing {
-        let policy = VerifyPolicy { issuer: "http://issuer".into(), audience: "genesis-api".into(), leeway_seconds: 30 };
+        let policy = VerifyPolicy {
+            issuer: "http://issuer".into(),
+            audience: "genesis-api".into(),
+            leeway_seconds: 30,
+        };
         JoseKeyRing::new(Kek::generate().unwrap(), algorithm, policy)
     }
 
@@ -247,6 +261,9 @@ mod tests {
 
     #[test]
     fn without_an_active_key_nothing_is_signed() {
-        assert!(matches!(ring(SigningAlgorithm::EdDsa).sign(&claims(at(0))), Err(SignError::NoActiveKey)));
+        assert!(matches!(
+            ring(SigningAlgorithm::EdDsa).sign(&claims(at(0))),
+            Err(SignError::NoActiveKey)
+        ));
     }
 }

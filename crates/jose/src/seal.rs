@@ -11,13 +11,17 @@ pub(crate) fn seal(kek: &Kek, kid: &str, private_pem: &[u8]) -> Result<String, K
     let mut header = JweHeader::new();
     header.set_content_encryption("A256GCM");
     header.set_key_id(kid);
-    let encrypter = jwe::Dir.encrypter_from_bytes(kek.bytes()).map_err(|e| KeyError::Unexpected(anyhow!(e)))?;
-    jwe::serialize_compact(private_pem, &header, &encrypter).map_err(|e| KeyError::Unexpected(anyhow!(e)))
+    let encrypter =
+        jwe::Dir.encrypter_from_bytes(kek.bytes()).map_err(|e| KeyError::Unexpected(anyhow!(e)))?;
+    jwe::serialize_compact(private_pem, &header, &encrypter)
+        .map_err(|e| KeyError::Unexpected(anyhow!(e)))
 }
 
 pub(crate) fn open(kek: &Kek, kid: &str, sealed: &str) -> Result<Vec<u8>, KeyError> {
-    let decrypter = jwe::Dir.decrypter_from_bytes(kek.bytes()).map_err(|e| KeyError::Unexpected(anyhow!(e)))?;
-    let (pem, header) = jwe::deserialize_compact(sealed, &decrypter).map_err(|_| KeyError::WrongKek)?;
+    let decrypter =
+        jwe::Dir.decrypter_from_bytes(kek.bytes()).map_err(|e| KeyError::Unexpected(anyhow!(e)))?;
+    let (pem, header) =
+        jwe::deserialize_compact(sealed, &decrypter).map_err(|_| KeyError::WrongKek)?;
     if header.key_id() != Some(kid) {
         return Err(KeyError::WrongKek);
     }

@@ -18,11 +18,14 @@ pub(crate) fn acceptable_kid(token: &str, algorithm: &str) -> Result<String, Ver
         return Err(VerifyError::Malformed);
     }
     let mut parts = token.split('.');
-    let (Some(header), Some(_), Some(_), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+    let (Some(header), Some(_), Some(_), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
         return Err(VerifyError::Malformed);
     };
     let bytes = URL_SAFE_NO_PAD.decode(header).map_err(|_| VerifyError::Malformed)?;
-    let header: Map<String, Value> = serde_json::from_slice(&bytes).map_err(|_| VerifyError::Malformed)?;
+    let header: Map<String, Value> =
+        serde_json::from_slice(&bytes).map_err(|_| VerifyError::Malformed)?;
 
     if header.get("alg").and_then(Value::as_str) != Some(algorithm) {
         return Err(VerifyError::Header);
@@ -47,7 +50,11 @@ mod tests {
 
     #[test]
     fn a_well_formed_header_yields_its_kid() {
-        assert_eq!(acceptable_kid(&token(r#"{"alg":"EdDSA","typ":"at+jwt","kid":"k1"}"#), "EdDSA").unwrap(), "k1");
+        assert_eq!(
+            acceptable_kid(&token(r#"{"alg":"EdDSA","typ":"at+jwt","kid":"k1"}"#), "EdDSA")
+                .unwrap(),
+            "k1"
+        );
     }
 
     #[test]
@@ -60,16 +67,27 @@ mod tests {
 
     #[test]
     fn a_plain_jwt_type_is_refused() {
-        assert_eq!(acceptable_kid(&token(r#"{"alg":"EdDSA","typ":"JWT","kid":"k1"}"#), "EdDSA"), Err(VerifyError::Header));
-        assert_eq!(acceptable_kid(&token(r#"{"alg":"EdDSA","kid":"k1"}"#), "EdDSA"), Err(VerifyError::Header));
+        assert_eq!(
+            acceptable_kid(&token(r#"{"alg":"EdDSA","typ":"JWT","kid":"k1"}"#), "EdDSA"),
+            Err(VerifyError::Header)
+        );
+        assert_eq!(
+            acceptable_kid(&token(r#"{"alg":"EdDSA","kid":"k1"}"#), "EdDSA"),
+            Err(VerifyError::Header)
+        );
     }
 
     #[test]
     fn headers_that_bring_their_own_key_are_refused() {
-        for extra in [r#""jwk":{}"#, r#""jku":"https://evil.example""#, r#""x5u":"u""#, r#""crit":["exp"]"#]
+        for extra in
+            [r#""jwk":{}"#, r#""jku":"https://evil.example""#, r#""x5u":"u""#, r#""crit":["exp"]"#]
         {
             let header = format!(r#"{{"alg":"EdDSA","typ":"at+jwt","kid":"k1",{extra}}}"#);
-            assert_eq!(acceptable_kid(&token(&header), "EdDSA"), Err(VerifyError::Header), "{extra}");
+            assert_eq!(
+                acceptable_kid(&token(&header), "EdDSA"),
+                Err(VerifyError::Header),
+                "{extra}"
+            );
         }
     }
 

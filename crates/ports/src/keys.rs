@@ -20,7 +20,12 @@ pub enum KeyError {
 #[cfg_attr(feature = "mocks", mockall::automock)]
 pub trait KeyMaterial: Send + Sync {
     /// A new key pair for `algorithm`, its private half sealed under the key-encryption key.
-    fn generate(&self, algorithm: SigningAlgorithm, kid: &str, now: OffsetDateTime) -> Result<StoredKey, KeyError>;
+    fn generate(
+        &self,
+        algorithm: SigningAlgorithm,
+        kid: &str,
+        now: OffsetDateTime,
+    ) -> Result<StoredKey, KeyError>;
 
     /// Installs the stored keys: the active one signs, active and previous ones verify.
     /// MUST fail with `WrongKek` when a key does not open, leaving the loaded keys unchanged.

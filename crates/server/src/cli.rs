@@ -44,7 +44,9 @@ enum Command {
 #[derive(Debug, Subcommand)]
 enum UsersCommand {
     /// Create a user; the password is read from standard input, never from arguments.
-    #[command(after_help = "Example:\n  printf '%s\\n' \"$PASSWORD\" | genesis users create --username ada --email ada@example.com --role admin --password-stdin")]
+    #[command(
+        after_help = "Example:\n  printf '%s\\n' \"$PASSWORD\" | genesis users create --username ada --email ada@example.com --role admin --password-stdin"
+    )]
     Create {
         #[arg(long)]
         username: String,
@@ -107,7 +109,8 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             Command::Serve { no_migrate } => commands::serve::run(settings, no_migrate).await,
             Command::Migrate => commands::migrate::run(settings).await,
             Command::Users(UsersCommand::Create { username, email, role, password_stdin: _ }) => {
-                let role = Role::parse(&role).map_err(|_| Failure::Config("--role must be user or admin".into()))?;
+                let role = Role::parse(&role)
+                    .map_err(|_| Failure::Config("--role must be user or admin".into()))?;
                 commands::users::create(settings, username, email, role).await
             }
             Command::Keys(KeysCommand::List { json }) => commands::keys::list(settings, json).await,

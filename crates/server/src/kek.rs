@@ -14,18 +14,28 @@ const DEV_KEK_FILE: &str = "genesis.kek";
 
 pub(crate) fn resolve(settings: &Settings) -> Result<Kek, Failure> {
     if let Some(text) = &settings.keys.kek {
-        return Kek::from_base64(text).map_err(|_| Failure::Config("configuration error: keys.kek must be base64 of exactly 32 bytes".into()));
+        return Kek::from_base64(text).map_err(|_| {
+            Failure::Config(
+                "configuration error: keys.kek must be base64 of exactly 32 bytes".into(),
+            )
+        });
     }
     if settings.is_prod() {
-        return Err(Failure::Config("configuration error: keys.kek is required in the prod profile".into()));
+        return Err(Failure::Config(
+            "configuration error: keys.kek is required in the prod profile".into(),
+        ));
     }
     let path = Path::new(DEV_KEK_FILE);
     if path.exists() {
-        let text = std::fs::read_to_string(path).map_err(|e| Failure::runtime("reading genesis.kek", e))?;
-        return Kek::from_base64(&text).map_err(|_| Failure::Runtime("genesis.kek does not hold base64 of 32 bytes".into()));
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Failure::runtime("reading genesis.kek", e))?;
+        return Kek::from_base64(&text)
+            .map_err(|_| Failure::Runtime("genesis.kek does not hold base64 of 32 bytes".into()));
     }
-    let kek = Kek::generate().map_err(|e| Failure::runtime("generating a key-encryption key", e))?;
-    write_private(path, &kek.to_base64()).map_err(|e| Failure::runtime("writing genesis.kek", e))?;
+    let kek =
+        Kek::generate().map_err(|e| Failure::runtime("generating a key-encryption key", e))?;
+    write_private(path, &kek.to_base64())
+        .map_err(|e| Failure::runtime("writing genesis.kek", e))?;
     tracing::warn!(
         file = DEV_KEK_FILE,
         "generated a key-encryption key for the dev profile; set keys.kek (GENESIS__KEYS__KEK) from a secret store in production"

@@ -12,7 +12,7 @@ pub use validate::validate;
 
 /// Every key the contract names (CONTRACT §2). Unknown keys are refused, so a typo in a
 /// security setting cannot pass silently.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Settings {
     pub server: ServerSettings,
@@ -139,26 +139,6 @@ pub struct ClientSettings {
     pub grants: Vec<String>,
 }
 
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            server: ServerSettings::default(),
-            database: DatabaseSettings::default(),
-            redis: RedisSettings::default(),
-            tokens: TokenSettings::default(),
-            keys: KeySettings::default(),
-            cors: CorsSettings::default(),
-            limits: LimitSettings::default(),
-            lockout: LockoutSettings::default(),
-            passwords: PasswordSettings::default(),
-            argon2: Argon2Config::default(),
-            audit: AuditSettings::default(),
-            log: LogSettings::default(),
-            clients: Vec::new(),
-        }
-    }
-}
-
 impl Default for ServerSettings {
     fn default() -> Self {
         Self {
@@ -244,11 +224,15 @@ const LIST_KEYS: [&str; 2] = ["server.trusted_proxies", "cors.allowed_origins"];
 
 /// Loads the layered configuration. `file` must exist when given.
 pub fn load(file: Option<&Path>) -> Result<Settings, SettingsError> {
-    let defaults = Config::try_from(&Settings::default()).map_err(|e| SettingsError(format!("defaults: {e}")))?;
+    let defaults = Config::try_from(&Settings::default())
+        .map_err(|e| SettingsError(format!("defaults: {e}")))?;
     let mut builder = Config::builder().add_source(defaults);
     if let Some(path) = file {
         if !path.is_file() {
-            return Err(SettingsError(format!("configuration file {} does not exist", path.display())));
+            return Err(SettingsError(format!(
+                "configuration file {} does not exist",
+                path.display()
+            )));
         }
         let text = std::fs::read_to_string(path)
             .map_err(|e| SettingsError(format!("configuration file {}: {e}", path.display())))?;
@@ -262,7 +246,10 @@ pub fn load(file: Option<&Path>) -> Result<Settings, SettingsError> {
     for key in LIST_KEYS {
         environment = environment.with_list_parse_key(key);
     }
-    let config = builder.add_source(environment).build().map_err(|e| SettingsError(one_line(&e.to_string())))?;
+    let config = builder
+        .add_source(environment)
+        .build()
+        .map_err(|e| SettingsError(one_line(&e.to_string())))?;
     config.try_deserialize().map_err(|e| SettingsError(one_line(&e.to_string())))
 }
 
@@ -317,7 +304,13 @@ mod tests {
 
     #[test]
     fn url_passwords_are_redacted() {
-        assert_eq!(redact_url_password("mysql://root:pw@db:3306/x"), "mysql://root:<redacted>@db:3306/x");
-        assert_eq!(redact_url_password("sqlite://genesis.db?mode=rwc"), "sqlite://genesis.db?mode=rwc");
+        assert_eq!(
+            redact_url_password("mysql://root:pw@db:3306/x"),
+            "mysql://root:<redacted>@db:3306/x"
+        );
+        assert_eq!(
+            redact_url_password("sqlite://genesis.db?mode=rwc"),
+            "sqlite://genesis.db?mode=rwc"
+        );
     }
 }

@@ -39,7 +39,8 @@ fn connect_failure(err: ConnectError) -> Failure {
             "configuration error: database.url must start with sqlite:, mysql: or postgres:".into(),
         ),
         other => {
-            let cause = std::error::Error::source(&other).map(ToString::to_string).unwrap_or_default();
+            let cause =
+                std::error::Error::source(&other).map(ToString::to_string).unwrap_or_default();
             Failure::Runtime(format!("{other}: {cause}"))
         }
     }
@@ -96,16 +97,28 @@ fn clients(settings: &Settings) -> ClientRegistry {
         .clients
         .iter()
         .filter_map(|c| {
-            Some(Client { id: c.id.clone(), kind: ClientKind::parse(&c.kind)?, allowed_scopes: scopes(&c.scopes) })
+            Some(Client {
+                id: c.id.clone(),
+                kind: ClientKind::parse(&c.kind)?,
+                allowed_scopes: scopes(&c.scopes),
+            })
         })
         .collect();
     ClientRegistry::new(Scope::default(), configured)
 }
 
 /// The HTTP adapter's state.
-pub(crate) fn http_state(settings: &Settings, ports: &Ports, store: &Store) -> Result<HttpState, Failure> {
-    let tokens = AccessTokenPolicy::new(settings.tokens.access_ttl_seconds, &settings.public_url(), &settings.tokens.audience)
-        .map_err(|e| Failure::Config(format!("configuration error: tokens: {e}")))?;
+pub(crate) fn http_state(
+    settings: &Settings,
+    ports: &Ports,
+    store: &Store,
+) -> Result<HttpState, Failure> {
+    let tokens = AccessTokenPolicy::new(
+        settings.tokens.access_ttl_seconds,
+        &settings.public_url(),
+        &settings.tokens.audience,
+    )
+    .map_err(|e| Failure::Config(format!("configuration error: tokens: {e}")))?;
     let absolute = i64::try_from(settings.tokens.refresh_absolute_ttl_seconds).unwrap_or(i64::MAX);
     let sessions = SessionPolicy { absolute_ttl: time::Duration::seconds(absolute) };
     Ok(HttpState {

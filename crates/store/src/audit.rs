@@ -14,9 +14,15 @@ use crate::Store;
 const MAX_USER_AGENT_CHARS: usize = 256;
 
 /// Appends `event` on `conn` (a transaction when it accompanies a change).
-pub(crate) async fn append<C: ConnectionTrait>(conn: &C, event: &AuditEvent) -> Result<(), StoreError> {
-    let detail: serde_json::Map<String, serde_json::Value> =
-        event.detail.iter().map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone()))).collect();
+pub(crate) async fn append<C: ConnectionTrait>(
+    conn: &C,
+    event: &AuditEvent,
+) -> Result<(), StoreError> {
+    let detail: serde_json::Map<String, serde_json::Value> = event
+        .detail
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String(v.clone())))
+        .collect();
     let row = audit_event::ActiveModel {
         id: NotSet,
         occurred_at: Set(seconds(event.time)),
@@ -28,7 +34,11 @@ pub(crate) async fn append<C: ConnectionTrait>(conn: &C, event: &AuditEvent) -> 
         target_id: Set(event.target.as_ref().and_then(|t| t.id()).map(str::to_owned)),
         client_id: Set(event.client_id.clone()),
         ip: Set(event.context.ip.clone()),
-        user_agent: Set(event.context.user_agent.as_ref().map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect())),
+        user_agent: Set(event
+            .context
+            .user_agent
+            .as_ref()
+            .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect())),
         request_id: Set(event.context.request_id.chars().take(64).collect()),
         detail: Set(serde_json::Value::Object(detail).to_string()),
     };

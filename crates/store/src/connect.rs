@@ -3,7 +3,9 @@
 use std::time::Duration;
 
 use genesis_migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+};
 
 use crate::error::is_unavailable;
 
@@ -30,10 +32,16 @@ pub enum ConnectError {
 /// Opens a pool of at most `max_connections` to `url`. SQLite files are created when missing
 /// and switched to WAL; foreign keys are enforced on every engine.
 pub async fn connect(url: &str, max_connections: u32) -> Result<Store, ConnectError> {
-    if !["sqlite:", "mysql:", "mariadb:", "postgres:", "postgresql:"].iter().any(|s| url.starts_with(s)) {
+    if !["sqlite:", "mysql:", "mariadb:", "postgres:", "postgresql:"]
+        .iter()
+        .any(|s| url.starts_with(s))
+    {
         return Err(ConnectError::Scheme);
     }
-    let url = url.strip_prefix("mariadb:").map(|rest| format!("mysql:{rest}")).unwrap_or_else(|| url.to_owned());
+    let url = url
+        .strip_prefix("mariadb:")
+        .map(|rest| format!("mysql:{rest}"))
+        .unwrap_or_else(|| url.to_owned());
     let mut options = ConnectOptions::new(url);
     options
         .max_connections(max_connections.max(1))

@@ -4,7 +4,9 @@ use async_trait::async_trait;
 use genesis_domain::{AuditEvent, KeyState, SigningAlgorithm, StoredKey};
 use genesis_ports::{KeyStore, StoreError};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 
 use crate::convert::{instant, seconds};
 use crate::entity::signing_key;
@@ -13,7 +15,8 @@ use crate::{audit, Store};
 
 fn key_from_row(row: signing_key::Model) -> Result<StoredKey, StoreError> {
     Ok(StoredKey {
-        algorithm: SigningAlgorithm::parse(&row.algorithm).ok_or_else(|| corrupt("key algorithm"))?,
+        algorithm: SigningAlgorithm::parse(&row.algorithm)
+            .ok_or_else(|| corrupt("key algorithm"))?,
         state: KeyState::parse(&row.state).ok_or_else(|| corrupt("key state"))?,
         created_at: instant(row.created_at)?,
         kid: row.kid,

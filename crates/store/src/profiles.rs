@@ -117,4 +117,3 @@ impl ProfileRepository for Store {
         Ok(true)
     }
 }
-

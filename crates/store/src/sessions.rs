@@ -27,7 +27,9 @@ impl SessionStore for Store {
             expires_at: Set(seconds(new.expires_at)),
             revoked_at: Set(None),
             ip: Set(new.ip),
-            user_agent: Set(new.user_agent.map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect())),
+            user_agent: Set(new
+                .user_agent
+                .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect())),
         };
         let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
         row.insert(&txn).await.map_err(store_error("inserting a session"))?;

@@ -48,7 +48,10 @@ impl UserRepository for Store {
     }
 
     async fn find_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let row = user::Entity::find_by_id(id.to_string()).one(&self.db).await.map_err(store_error("finding a user"))?;
+        let row = user::Entity::find_by_id(id.to_string())
+            .one(&self.db)
+            .await
+            .map_err(store_error("finding a user"))?;
         row.map(user_from_row).transpose()
     }
 }

@@ -1,15 +1,25 @@
 //! The command line, as an operator uses it.
 
-use crate::api::support::{spawn_app, strong_password, unique, Db};
+use crate::api::support::{spawn_app, strong_password, unique, Engine};
 use serde_json::Value;
 
 #[tokio::test]
 async fn users_create_reads_the_password_from_stdin_and_prints_the_id() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let name = unique("cli");
     let password = strong_password();
     let output = app.cli(
-        &["users", "create", "--username", &name, "--email", &format!("{name}@example.com"), "--role", "admin", "--password-stdin"],
+        &[
+            "users",
+            "create",
+            "--username",
+            &name,
+            "--email",
+            &format!("{name}@example.com"),
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
         &format!("{password}\r\n"),
     );
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -22,18 +32,40 @@ async fn users_create_reads_the_password_from_stdin_and_prints_the_id() {
     assert_eq!(me["role"], "admin");
 
     let duplicate = app.cli(
-        &["users", "create", "--username", &name, "--email", "other@example.com", "--password-stdin"],
+        &[
+            "users",
+            "create",
+            "--username",
+            &name,
+            "--email",
+            "other@example.com",
+            "--password-stdin",
+        ],
         &password,
     );
     assert_eq!(duplicate.status.code(), Some(1));
-    let weak = app.cli(&["users", "create", "--username", &unique("w"), "--email", "w@example.com", "--password-stdin"], "short");
+    let weak = app.cli(
+        &[
+            "users",
+            "create",
+            "--username",
+            &unique("w"),
+            "--email",
+            "w@example.com",
+            "--password-stdin",
+        ],
+        "short",
+    );
     assert_eq!(weak.status.code(), Some(2));
-    assert!(!String::from_utf8_lossy(&weak.stderr).contains("short"), "the password is never echoed");
+    assert!(
+        !String::from_utf8_lossy(&weak.stderr).contains("short"),
+        "the password is never echoed"
+    );
 }
 
 #[tokio::test]
 async fn configuration_errors_exit_2_naming_the_key() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_genesis-under-test"))
         .arg("migrate")
         .current_dir(&app.workdir)
@@ -54,7 +86,7 @@ async fn configuration_errors_exit_2_naming_the_key() {
 
 #[tokio::test]
 async fn config_prints_the_effective_settings_with_secrets_redacted() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let kek = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_genesis-under-test"))
         .arg("config")
@@ -72,12 +104,16 @@ async fn config_prints_the_effective_settings_with_secrets_redacted() {
 
 #[tokio::test]
 async fn keys_rotate_publishes_the_new_key_beside_the_old() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let (_, old_token) = app.user_token().await;
     let rotated = app.cli(&["keys", "rotate"], "");
     assert!(rotated.status.success(), "{}", String::from_utf8_lossy(&rotated.stderr));
     let listed = app.cli(&["keys", "list", "--json"], "");
-    let states: Vec<Value> = String::from_utf8(listed.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let states: Vec<Value> = String::from_utf8(listed.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(states.len(), 2);
     assert_eq!(states.iter().filter(|k| k["state"] == "active").count(), 1);
     assert_eq!(states.iter().filter(|k| k["state"] == "previous").count(), 1);

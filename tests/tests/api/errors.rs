@@ -3,7 +3,7 @@
 //!
 //! Input handling happens before any storage, so these run on SQLite only.
 
-use crate::api::support::{spawn_app, strong_password, unique, Db, TestApp};
+use crate::api::support::{spawn_app, strong_password, unique, Engine, TestApp};
 use serde_json::{json, Value};
 
 async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
@@ -18,7 +18,12 @@ async fn assert_problem(response: reqwest::Response, status: u16) -> Value {
     body
 }
 
-async fn post_raw(app: &TestApp, path: &str, content_type: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+async fn post_raw(
+    app: &TestApp,
+    path: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> reqwest::Response {
     let mut request = app.client.post(app.url(path)).body(body);
     if let Some(content_type) = content_type {
         request = request.header("content-type", content_type);
@@ -28,12 +33,17 @@ async fn post_raw(app: &TestApp, path: &str, content_type: Option<&str>, body: V
 
 #[tokio::test]
 async fn malformed_bodies_get_clear_4xx_answers() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let json_type = Some("application/json");
-    assert_problem(post_raw(&app, "/users", json_type, b"{\"username\":".to_vec()).await, 400).await;
+    assert_problem(post_raw(&app, "/users", json_type, b"{\"username\":".to_vec()).await, 400)
+        .await;
     assert_problem(post_raw(&app, "/users", json_type, Vec::new()).await, 400).await;
     assert_problem(post_raw(&app, "/users", json_type, b"[1,2]".to_vec()).await, 422).await;
-    assert_problem(post_raw(&app, "/users", json_type, b"{\"username\":\"\xff\xfe\"}".to_vec()).await, 400).await;
+    assert_problem(
+        post_raw(&app, "/users", json_type, b"{\"username\":\"\xff\xfe\"}".to_vec()).await,
+        400,
+    )
+    .await;
     assert_problem(post_raw(&app, "/users", Some("text/plain"), b"{}".to_vec()).await, 415).await;
     assert_problem(post_raw(&app, "/users", None, b"{}".to_vec()).await, 415).await;
     let huge = format!("{{\"username\":\"{}\"}}", "a".repeat(70 * 1024));
@@ -41,7 +51,8 @@ async fn malformed_bodies_get_clear_4xx_answers() {
     // Deep nesting is refused at its first bracket (wrong shape), never recursed into.
     let nested = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
     assert_problem(post_raw(&app, "/users", json_type, nested.into_bytes()).await, 422).await;
-    let wrong_type = json!({"username": 12, "email": "a@example.com", "password": 123456789012345_u64});
+    let wrong_type =
+        json!({"username": 12, "email": "a@example.com", "password": 123456789012345_u64});
     let body = assert_problem(app.post_json("/users", &wrong_type).await, 422).await;
     assert!(!body.to_string().contains("123456789012345"), "the value is never echoed");
     let nul = json!({"username": "nul\u{0}name", "email": "nul@example.com", "password": strong_password()});
@@ -54,13 +65,27 @@ async fn malformed_bodies_get_clear_4xx_answers() {
 
 #[tokio::test]
 async fn the_token_endpoint_answers_in_rfc_6749_terms() {
-    let app = spawn_app(Db::Sqlite).await;
-    let cases: [(&[(&str, &str)], u16, &str); 5] = [
+    let app = spawn_app(Engine::Sqlite).await;
+    type Form<'a> = &'a [(&'a str, &'a str)];
+    let cases: [(Form, u16, &str); 5] = [
         (&[("grant_type", "magic")], 400, "unsupported_grant_type"),
         (&[], 400, "invalid_request"),
         (&[("grant_type", "password"), ("username", "u")], 400, "invalid_request"),
-        (&[("grant_type", "password"), ("username", "u"), ("password", "p"), ("client_id", "nobody")], 401, "invalid_client"),
-        (&[("grant_type", "password"), ("username", "u"), ("password", "p"), ("scope", "admin")], 400, "invalid_scope"),
+        (
+            &[
+                ("grant_type", "password"),
+                ("username", "u"),
+                ("password", "p"),
+                ("client_id", "nobody"),
+            ],
+            401,
+            "invalid_client",
+        ),
+        (
+            &[("grant_type", "password"), ("username", "u"), ("password", "p"), ("scope", "admin")],
+            400,
+            "invalid_scope",
+        ),
     ];
     for (form, status, code) in cases {
         let response = app.post_form("/token", form).await;
@@ -69,8 +94,14 @@ async fn the_token_endpoint_answers_in_rfc_6749_terms() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"], code, "{form:?}");
     }
-    let repeated = app.client.post(app.url("/token")).header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=password&grant_type=password&username=a&password=b").send().await.unwrap();
+    let repeated = app
+        .client
+        .post(app.url("/token"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("grant_type=password&grant_type=password&username=a&password=b")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(repeated.status(), 400);
     let json_body = app.post_json("/token", &json!({"grant_type": "password"})).await;
     assert_eq!(json_body.status(), 400);
@@ -80,7 +111,7 @@ async fn the_token_endpoint_answers_in_rfc_6749_terms() {
 
 #[tokio::test]
 async fn every_response_carries_the_edge_headers() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     for path in ["/health", "/ready", "/no-such-route", "/.well-known/jwks.json", "/users/me"] {
         let response = app.get(path).await;
         let headers = response.headers();
@@ -91,9 +122,21 @@ async fn every_response_carries_the_edge_headers() {
     assert_problem(app.get("/no-such-route").await, 404).await;
     assert_problem(app.client.delete(app.url("/health")).send().await.unwrap(), 405).await;
 
-    let echoed = app.client.get(app.url("/health")).header("x-request-id", "trace-123.abc_DEF").send().await.unwrap();
+    let echoed = app
+        .client
+        .get(app.url("/health"))
+        .header("x-request-id", "trace-123.abc_DEF")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(echoed.headers()["x-request-id"], "trace-123.abc_DEF");
-    let replaced = app.client.get(app.url("/health")).header("x-request-id", "bad id\twith<junk>").send().await.unwrap();
+    let replaced = app
+        .client
+        .get(app.url("/health"))
+        .header("x-request-id", "bad id\twith<junk>")
+        .send()
+        .await
+        .unwrap();
     assert_ne!(replaced.headers()["x-request-id"], "bad id\twith<junk>");
 
     let health: Value = app.get("/health").await.json().await.unwrap();
@@ -104,7 +147,7 @@ async fn every_response_carries_the_edge_headers() {
 
 #[tokio::test]
 async fn no_secret_reaches_the_logs() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let username = unique("logged");
     let password = strong_password();
     let created = app
@@ -118,7 +161,12 @@ async fn no_secret_reaches_the_logs() {
     let _ = app.get_with_token("/users/me", &format!("{token}x")).await;
     let logs = app.logs();
     assert!(logs.contains("served"), "the server logged its requests");
-    for secret in [password.as_str(), "a wrong password that must not be logged", token.as_str(), "$argon2id$"] {
+    for secret in [
+        password.as_str(),
+        "a wrong password that must not be logged",
+        token.as_str(),
+        "$argon2id$",
+    ] {
         assert!(!logs.contains(secret), "a secret reached the logs");
     }
     let signature = token.rsplit('.').next().unwrap();

@@ -31,7 +31,10 @@ async fn register_login_and_read_yourself(app: TestApp) {
     let body: Value = login.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
-    assert!(body.get("refresh_token").is_none(), "browser clients never get a refresh token in the body");
+    assert!(
+        body.get("refresh_token").is_none(),
+        "browser clients never get a refresh token in the body"
+    );
     let token = body["access_token"].as_str().unwrap();
 
     let (header, claims) = jwt::parts(token);
@@ -45,7 +48,10 @@ async fn register_login_and_read_yourself(app: TestApp) {
     for claim in ["iat", "exp", "jti", "sid", "scope"] {
         assert!(claims.get(claim).is_some(), "claim {claim} missing");
     }
-    assert!(claims.get("email").is_none() && claims.get("username").is_none(), "nothing else personal");
+    assert!(
+        claims.get("email").is_none() && claims.get("username").is_none(),
+        "nothing else personal"
+    );
 
     let me = app.get_with_token("/users/me", token).await;
     assert_eq!(me.status(), 200);
@@ -89,22 +95,34 @@ async fn every_login_failure_is_the_same_invalid_grant(app: TestApp) {
     assert_eq!(body["error"], "invalid_grant");
 
     // A missing grant_type with username and password is the password grant.
-    let implicit = app.post_form("/token", &[("username", &username), ("password", &password)]).await;
+    let implicit =
+        app.post_form("/token", &[("username", &username), ("password", &password)]).await;
     assert_eq!(implicit.status(), 200);
     // Both token paths are one handler.
-    let oauth = app.post_form("/oauth/token", &[("grant_type", "password"), ("username", &username), ("password", &password)]).await;
+    let oauth = app
+        .post_form(
+            "/oauth/token",
+            &[("grant_type", "password"), ("username", &username), ("password", &password)],
+        )
+        .await;
     assert_eq!(oauth.status(), 200);
 }
 
 async fn registration_errors_name_fields_and_never_echo_the_password(app: TestApp) {
     let secret = "tiny-pw";
-    let response = app.post_json("/users", &json!({"username": "x", "email": "not-an-email", "password": secret})).await;
+    let response = app
+        .post_json("/users", &json!({"username": "x", "email": "not-an-email", "password": secret}))
+        .await;
     assert_eq!(response.status(), 422);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/problem+json"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/problem+json"));
     let text = response.text().await.unwrap();
     assert!(!text.contains(secret));
     let body: Value = serde_json::from_str(&text).unwrap();
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["username", "email", "password"]);
     assert!(body["request_id"].is_string());
 
@@ -125,7 +143,9 @@ async fn concurrent_identical_registrations_have_one_winner(app: TestApp) {
     let attempts: Vec<_> = (0..10)
         .map(|_| {
             let (client, url, body) = (app.client.clone(), app.url("/users"), body.clone());
-            tokio::spawn(async move { client.post(url).json(&body).send().await.unwrap().status().as_u16() })
+            tokio::spawn(async move {
+                client.post(url).json(&body).send().await.unwrap().status().as_u16()
+            })
         })
         .collect();
     let mut statuses = Vec::new();

@@ -4,7 +4,10 @@ use crate::api::support::{on_every_database, TestApp};
 use reqwest::Method;
 use serde_json::{json, Value};
 
-on_every_database!(profile_lifecycle_for_the_caller_only, server_owned_and_invalid_fields_are_refused);
+on_every_database!(
+    profile_lifecycle_for_the_caller_only,
+    server_owned_and_invalid_fields_are_refused
+);
 
 async fn profile_lifecycle_for_the_caller_only(app: TestApp) {
     let (alice_id, alice) = app.user_token().await;
@@ -12,21 +15,38 @@ async fn profile_lifecycle_for_the_caller_only(app: TestApp) {
 
     assert_eq!(app.get_with_token("/profile/me", &alice).await.status(), 404);
     let created = app
-        .send_json(Method::POST, "/profile", &alice, &json!({"given_name": "Alice", "family_name": "Liddell", "locale": "en-GB"}))
+        .send_json(
+            Method::POST,
+            "/profile",
+            &alice,
+            &json!({"given_name": "Alice", "family_name": "Liddell", "locale": "en-GB"}),
+        )
         .await;
     assert_eq!(created.status(), 201);
     let created: Value = created.json().await.unwrap();
     assert_eq!(created["user_id"], alice_id.as_str());
     assert_eq!(created["nick_name"], Value::Null);
 
-    let again = app.send_json(Method::POST, "/profile", &alice, &json!({"given_name": "A", "family_name": "L"})).await;
+    let again = app
+        .send_json(
+            Method::POST,
+            "/profile",
+            &alice,
+            &json!({"given_name": "A", "family_name": "L"}),
+        )
+        .await;
     assert_eq!(again.status(), 409);
 
     // Bob sees his own (absent) profile, never Alice's.
     assert_eq!(app.get_with_token("/profile/me", &bob).await.status(), 404);
 
     let patched = app
-        .send_json(Method::PATCH, "/profile/me", &alice, &json!({"nick_name": "ally", "locale": null}))
+        .send_json(
+            Method::PATCH,
+            "/profile/me",
+            &alice,
+            &json!({"nick_name": "ally", "locale": null}),
+        )
         .await;
     assert_eq!(patched.status(), 200);
     let patched: Value = patched.json().await.unwrap();
@@ -35,7 +55,12 @@ async fn profile_lifecycle_for_the_caller_only(app: TestApp) {
     assert_eq!(patched["given_name"], "Alice");
 
     let replaced = app
-        .send_json(Method::PUT, "/profile/me", &alice, &json!({"given_name": "Alicia", "family_name": "Liddell"}))
+        .send_json(
+            Method::PUT,
+            "/profile/me",
+            &alice,
+            &json!({"given_name": "Alicia", "family_name": "Liddell"}),
+        )
         .await;
     assert_eq!(replaced.status(), 200);
     let replaced: Value = replaced.json().await.unwrap();
@@ -44,10 +69,12 @@ async fn profile_lifecycle_for_the_caller_only(app: TestApp) {
     let read: Value = app.get_with_token("/profile/me", &alice).await.json().await.unwrap();
     assert_eq!(read["given_name"], "Alicia");
 
-    let deleted = app.client.delete(app.url("/profile/me")).bearer_auth(&alice).send().await.unwrap();
+    let deleted =
+        app.client.delete(app.url("/profile/me")).bearer_auth(&alice).send().await.unwrap();
     assert_eq!(deleted.status(), 204);
     assert_eq!(app.get_with_token("/profile/me", &alice).await.status(), 404);
-    let deleted_again = app.client.delete(app.url("/profile/me")).bearer_auth(&alice).send().await.unwrap();
+    let deleted_again =
+        app.client.delete(app.url("/profile/me")).bearer_auth(&alice).send().await.unwrap();
     assert_eq!(deleted_again.status(), 404);
 
     // Without a token: 401 with a Bearer challenge.
@@ -69,12 +96,21 @@ async fn server_owned_and_invalid_fields_are_refused(app: TestApp) {
         .await;
     assert_eq!(invalid.status(), 422);
     let body: Value = invalid.json().await.unwrap();
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["given_name", "picture", "birthdate"]);
     // Nothing was written by the refused requests.
     assert_eq!(app.get_with_token("/profile/me", &token).await.status(), 404);
-    let null_name = app.send_json(Method::POST, "/profile", &token, &json!({"given_name": "Eve", "family_name": "M"})).await;
+    let null_name = app
+        .send_json(
+            Method::POST,
+            "/profile",
+            &token,
+            &json!({"given_name": "Eve", "family_name": "M"}),
+        )
+        .await;
     assert_eq!(null_name.status(), 201);
-    let cleared = app.send_json(Method::PATCH, "/profile/me", &token, &json!({"given_name": null})).await;
+    let cleared =
+        app.send_json(Method::PATCH, "/profile/me", &token, &json!({"given_name": null})).await;
     assert_eq!(cleared.status(), 422, "a name cannot be cleared");
 }

@@ -14,7 +14,7 @@ mod database;
 pub mod jwt;
 
 pub use app::{spawn_app, spawn_app_with, strong_password, unique, TestApp};
-pub use database::Db;
+pub use database::Engine;
 
 /// Runs one scenario `async fn NAME(app: TestApp)` on SQLite, MariaDB and PostgreSQL: the
 /// macro generates a module `NAME` with one test per database.
@@ -24,15 +24,15 @@ macro_rules! on_every_database {
             mod $scenario {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    super::$scenario(crate::api::support::spawn_app(crate::api::support::Db::Sqlite).await).await
+                    super::$scenario(crate::api::support::spawn_app(crate::api::support::Engine::Sqlite).await).await
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn mariadb() {
-                    super::$scenario(crate::api::support::spawn_app(crate::api::support::Db::MariaDb).await).await
+                    super::$scenario(crate::api::support::spawn_app(crate::api::support::Engine::MariaDb).await).await
                 }
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    super::$scenario(crate::api::support::spawn_app(crate::api::support::Db::Postgres).await).await
+                    super::$scenario(crate::api::support::spawn_app(crate::api::support::Engine::Postgres).await).await
                 }
             }
         )+

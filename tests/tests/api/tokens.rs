@@ -3,7 +3,7 @@
 //! The attacks do not depend on the database, so they run on SQLite only; the issuing path is
 //! covered on every engine by `identity`.
 
-use crate::api::support::{jwt, spawn_app, spawn_app_with, Db, TestApp};
+use crate::api::support::{jwt, spawn_app, spawn_app_with, Engine, TestApp};
 use josekit::jwk::Jwk;
 use josekit::jws::{EdDSA, HS256};
 use serde_json::{json, Value};
@@ -12,7 +12,13 @@ async fn token_and_jwk(app: &TestApp) -> (String, Value) {
     let (_, token) = app.user_token().await;
     let (header, _) = jwt::parts(&token);
     let jwks = app.jwks().await;
-    let key = jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == header["kid"]).unwrap().clone();
+    let key = jwks["keys"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["kid"] == header["kid"])
+        .unwrap()
+        .clone();
     (token, key)
 }
 
@@ -27,7 +33,7 @@ async fn assert_refused(app: &TestApp, token: &str, what: &str) {
 
 #[tokio::test]
 async fn a_relying_party_verifies_tokens_from_the_jwks_alone() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let (token, key) = token_and_jwk(&app).await;
     assert!(key.get("d").is_none(), "the JWKS publishes public halves only");
     let map = key.as_object().unwrap().clone();
@@ -39,13 +45,14 @@ async fn a_relying_party_verifies_tokens_from_the_jwks_alone() {
 
 #[tokio::test]
 async fn forged_tokens_are_refused() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let (token, key) = token_and_jwk(&app).await;
     let (header, claims) = jwt::parts(&token);
     let kid = header["kid"].as_str().unwrap();
 
     // alg none, with and without a signature part.
-    let unsigned = jwt::assemble(&json!({"alg": "none", "typ": "at+jwt", "kid": kid}), &claims, |_| vec![]);
+    let unsigned =
+        jwt::assemble(&json!({"alg": "none", "typ": "at+jwt", "kid": kid}), &claims, |_| vec![]);
     assert_refused(&app, &unsigned, "alg none").await;
     assert_refused(&app, unsigned.trim_end_matches('.'), "alg none without signature").await;
 
@@ -53,9 +60,11 @@ async fn forged_tokens_are_refused() {
     let public_x = key["x"].as_str().unwrap();
     for secret in [public_x.as_bytes().to_vec(), key.to_string().into_bytes()] {
         let signer = HS256.signer_from_bytes(&secret).unwrap();
-        let hmac = jwt::assemble(&json!({"alg": "HS256", "typ": "at+jwt", "kid": kid}), &claims, |input| {
-            josekit::jws::JwsSigner::sign(&signer, input).unwrap()
-        });
+        let hmac = jwt::assemble(
+            &json!({"alg": "HS256", "typ": "at+jwt", "kid": kid}),
+            &claims,
+            |input| josekit::jws::JwsSigner::sign(&signer, input).unwrap(),
+        );
         assert_refused(&app, &hmac, "HS256 with the public key").await;
     }
 
@@ -63,13 +72,31 @@ async fn forged_tokens_are_refused() {
     let attacker = EdDSA.generate_key_pair(josekit::jwk::alg::ed::EdCurve::Ed25519).unwrap();
     let attacker_signer = EdDSA.signer_from_jwk(&attacker.to_jwk_private_key()).unwrap();
     let sign = |header: Value, claims: &Value| {
-        jwt::assemble(&header, claims, |input| josekit::jws::JwsSigner::sign(&attacker_signer, input).unwrap())
+        jwt::assemble(&header, claims, |input| {
+            josekit::jws::JwsSigner::sign(&attacker_signer, input).unwrap()
+        })
     };
-    let public_jwk: Value = serde_json::from_str(&attacker.to_jwk_public_key().to_string()).unwrap();
-    assert_refused(&app, &sign(json!({"alg": "EdDSA", "typ": "at+jwt", "kid": kid}), &claims), "foreign key").await;
-    assert_refused(&app, &sign(json!({"alg": "EdDSA", "typ": "at+jwt", "kid": kid, "jwk": public_jwk}), &claims), "embedded jwk").await;
+    let public_jwk: Value =
+        serde_json::from_str(&attacker.to_jwk_public_key().to_string()).unwrap();
+    assert_refused(
+        &app,
+        &sign(json!({"alg": "EdDSA", "typ": "at+jwt", "kid": kid}), &claims),
+        "foreign key",
+    )
+    .await;
+    assert_refused(
+        &app,
+        &sign(json!({"alg": "EdDSA", "typ": "at+jwt", "kid": kid, "jwk": public_jwk}), &claims),
+        "embedded jwk",
+    )
+    .await;
     assert_refused(&app, &sign(json!({"alg": "EdDSA", "typ": "at+jwt", "jku": format!("{}/.well-known/jwks.json", app.base)}), &claims), "jku").await;
-    assert_refused(&app, &sign(json!({"alg": "EdDSA", "typ": "at+jwt", "kid": "unknown-kid"}), &claims), "unknown kid").await;
+    assert_refused(
+        &app,
+        &sign(json!({"alg": "EdDSA", "typ": "at+jwt", "kid": "unknown-kid"}), &claims),
+        "unknown kid",
+    )
+    .await;
 
     // Our own token, altered.
     let mut parts: Vec<String> = token.split('.').map(str::to_owned).collect();
@@ -99,10 +126,11 @@ async fn forged_tokens_are_refused() {
 
 #[tokio::test]
 async fn a_token_for_another_issuer_or_audience_is_refused() {
-    let app = spawn_app(Db::Sqlite).await;
+    let app = spawn_app(Engine::Sqlite).await;
     let (_, token) = app.user_token().await;
     // Siblings share the database and the keys but expect another issuer or audience.
-    let other_issuer = app.spawn_sibling(&[("GENESIS__SERVER__PUBLIC_URL", "http://issuer.invalid")]);
+    let other_issuer =
+        app.spawn_sibling(&[("GENESIS__SERVER__PUBLIC_URL", "http://issuer.invalid")]);
     assert_refused(&other_issuer, &token, "wrong iss").await;
     let other_audience = app.spawn_sibling(&[("GENESIS__TOKENS__AUDIENCE", "another-api")]);
     assert_refused(&other_audience, &token, "wrong aud").await;
@@ -110,19 +138,25 @@ async fn a_token_for_another_issuer_or_audience_is_refused() {
 
 #[tokio::test]
 async fn an_expired_token_is_refused_after_the_leeway() {
-    let app = spawn_app_with(Db::Sqlite, &[("GENESIS__TOKENS__ACCESS_TTL_SECONDS", "1")]).await;
+    let app = spawn_app_with(Engine::Sqlite, &[("GENESIS__TOKENS__ACCESS_TTL_SECONDS", "1")]).await;
     let (_, token) = app.user_token().await;
-    assert_eq!(app.get_with_token("/users/me", &token).await.status(), 200, "valid within the leeway");
+    assert_eq!(
+        app.get_with_token("/users/me", &token).await.status(),
+        200,
+        "valid within the leeway"
+    );
     tokio::time::sleep(std::time::Duration::from_secs(32)).await;
     assert_refused(&app, &token, "expired token").await;
 }
 
 #[tokio::test]
 async fn rs256_tokens_verify_from_the_jwks() {
-    let app = spawn_app_with(Db::Sqlite, &[("GENESIS__TOKENS__ALGORITHM", "RS256")]).await;
+    let app = spawn_app_with(Engine::Sqlite, &[("GENESIS__TOKENS__ALGORITHM", "RS256")]).await;
     let (token, key) = token_and_jwk(&app).await;
     assert_eq!(key["kty"], "RSA");
-    let verifier = josekit::jws::RS256.verifier_from_jwk(&Jwk::from_map(key.as_object().unwrap().clone()).unwrap()).unwrap();
+    let verifier = josekit::jws::RS256
+        .verifier_from_jwk(&Jwk::from_map(key.as_object().unwrap().clone()).unwrap())
+        .unwrap();
     assert!(josekit::jwt::decode_with_verifier(&token, &verifier).is_ok());
     assert_eq!(app.get_with_token("/users/me", &token).await.status(), 200);
 }

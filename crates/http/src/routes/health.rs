@@ -17,7 +17,11 @@ pub(crate) async fn ready(state: web::Data<HttpState>) -> HttpResponse {
     if state.readiness.is_ready().await {
         HttpResponse::Ok().json(json!({"status": "ready"}))
     } else {
-        let mut response = problem_response(StatusCode::SERVICE_UNAVAILABLE, "The database does not answer.", None);
+        let mut response = problem_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The database does not answer.",
+            None,
+        );
         response.headers_mut().insert(
             actix_web::http::header::RETRY_AFTER,
             actix_web::http::header::HeaderValue::from_static("5"),

@@ -14,8 +14,12 @@ use crate::HttpState;
 fn mapped(err: ProfileOpError) -> ApiError {
     match err {
         ProfileOpError::Invalid(errors) => ApiError::invalid(errors),
-        ProfileOpError::Duplicate => ApiError::problem(StatusCode::CONFLICT, "You have a profile already."),
-        ProfileOpError::NotFound => ApiError::problem(StatusCode::NOT_FOUND, "You have no profile."),
+        ProfileOpError::Duplicate => {
+            ApiError::problem(StatusCode::CONFLICT, "You have a profile already.")
+        }
+        ProfileOpError::NotFound => {
+            ApiError::problem(StatusCode::NOT_FOUND, "You have no profile.")
+        }
         ProfileOpError::UserGone => ApiError::Unauthorized { presented: true },
         ProfileOpError::Infrastructure(e) => ApiError::infrastructure(e, false),
     }
@@ -32,15 +36,21 @@ pub(crate) async fn create(
     req: HttpRequest,
     body: web::Json<ProfileWriteBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let profile =
-        state.profiles.create(&who.0, body.into_inner().into_domain(), &request_context(&req)).await.map_err(mapped)?;
+    let profile = state
+        .profiles
+        .create(&who.0, body.into_inner().into_domain(), &request_context(&req))
+        .await
+        .map_err(mapped)?;
     Ok(HttpResponse::Created()
         .insert_header((actix_web::http::header::LOCATION, "/profile/me"))
         .json(ProfileBody::from(profile)))
 }
 
 /// `GET /profile/me`: 404 when the caller has none.
-pub(crate) async fn read(state: web::Data<HttpState>, who: Authenticated) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn read(
+    state: web::Data<HttpState>,
+    who: Authenticated,
+) -> Result<HttpResponse, ApiError> {
     state.profiles.read(&who.0).await.map(ok).map_err(mapped)
 }
 
@@ -51,7 +61,12 @@ pub(crate) async fn replace(
     req: HttpRequest,
     body: web::Json<ProfileWriteBody>,
 ) -> Result<HttpResponse, ApiError> {
-    state.profiles.replace(&who.0, body.into_inner().into_domain(), &request_context(&req)).await.map(ok).map_err(mapped)
+    state
+        .profiles
+        .replace(&who.0, body.into_inner().into_domain(), &request_context(&req))
+        .await
+        .map(ok)
+        .map_err(mapped)
 }
 
 /// `PATCH /profile/me`: changes the fields present; `null` clears an optional one.

@@ -24,13 +24,23 @@ pub(crate) async fn token(
     };
     match grant {
         "password" => password_grant(&state, &req, form).await,
-        _ => Err(ApiError::oauth(OAuthCode::UnsupportedGrantType, "This grant type is not supported.")),
+        _ => Err(ApiError::oauth(
+            OAuthCode::UnsupportedGrantType,
+            "This grant type is not supported.",
+        )),
     }
 }
 
-async fn password_grant(state: &HttpState, req: &HttpRequest, form: TokenForm) -> Result<HttpResponse, ApiError> {
+async fn password_grant(
+    state: &HttpState,
+    req: &HttpRequest,
+    form: TokenForm,
+) -> Result<HttpResponse, ApiError> {
     let (Some(username), Some(password)) = (form.username, form.password) else {
-        return Err(ApiError::oauth(OAuthCode::InvalidRequest, "username and password are required."));
+        return Err(ApiError::oauth(
+            OAuthCode::InvalidRequest,
+            "username and password are required.",
+        ));
     };
     let request = LoginRequest {
         username,

@@ -39,7 +39,10 @@ pub(crate) async fn register(
 }
 
 /// `GET /users/me`: the caller's own record.
-pub(crate) async fn me(state: web::Data<HttpState>, who: Authenticated) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn me(
+    state: web::Data<HttpState>,
+    who: Authenticated,
+) -> Result<HttpResponse, ApiError> {
     match state.current_user.execute(&who.0).await {
         Ok(user) => Ok(HttpResponse::Ok().json(UserBody::from(&user))),
         Err(CurrentUserError::Gone) => Err(ApiError::Unauthorized { presented: true }),

@@ -7,7 +7,8 @@ use crate::{output, Settings};
 pub(crate) fn run(settings: &Settings) -> Result<(), Failure> {
     let mut redacted = settings.redacted();
     redacted.server.public_url = Some(settings.public_url());
-    let text = toml::to_string(&redacted).map_err(|e| Failure::runtime("rendering the configuration", e))?;
+    let text = toml::to_string(&redacted)
+        .map_err(|e| Failure::runtime("rendering the configuration", e))?;
     output::line(text.trim_end());
     Ok(())
 }

@@ -19,7 +19,13 @@ pub(crate) async fn list(settings: Settings, as_json: bool) -> Result<(), Failur
             let row = json!({"kid": key.kid, "alg": key.algorithm.as_str(), "state": key.state.as_str(), "created_at": created});
             output::line(&row.to_string());
         } else {
-            output::line(&format!("{}\t{}\t{}\t{}", key.kid, key.algorithm.as_str(), key.state.as_str(), created));
+            output::line(&format!(
+                "{}\t{}\t{}\t{}",
+                key.kid,
+                key.algorithm.as_str(),
+                key.state.as_str(),
+                created
+            ));
         }
     }
     Ok(())

@@ -12,7 +12,8 @@ use crate::{wiring, Settings};
 pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), Failure> {
     let listener = genesis_http::bind(&settings.server.bind)
         .map_err(|e| Failure::runtime(&format!("cannot listen on {}", settings.server.bind), e))?;
-    let address = listener.local_addr().map_err(|e| Failure::runtime("reading the bound address", e))?;
+    let address =
+        listener.local_addr().map_err(|e| Failure::runtime("reading the bound address", e))?;
     // Without an explicit public URL the issuer is the address actually bound (port 0 included).
     settings.server.public_url.get_or_insert_with(|| format!("http://{address}"));
     let store = wiring::open_store(&settings, !no_migrate).await?;
@@ -26,7 +27,9 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
         client_request_timeout: Duration::from_secs(10),
         keep_alive: Duration::from_secs(30),
     };
-    genesis_http::serve(listener, state, options).await.map_err(|e| Failure::runtime("serving", e))?;
+    genesis_http::serve(listener, state, options)
+        .await
+        .map_err(|e| Failure::runtime("serving", e))?;
     tracing::info!("stopped");
     store.close().await;
     Ok(())

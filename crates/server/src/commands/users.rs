@@ -10,13 +10,22 @@ use crate::exit::Failure;
 use crate::{output, wiring, Settings};
 
 /// Creates a user whose password is read from standard input, and prints the new id.
-pub(crate) async fn create(settings: Settings, username: String, email: String, role: Role) -> Result<(), Failure> {
+pub(crate) async fn create(
+    settings: Settings,
+    username: String,
+    email: String,
+    role: Role,
+) -> Result<(), Failure> {
     let password = read_password()?;
     let store = wiring::open_store(&settings, true).await?;
     let ports = wiring::ports(&settings, &store)?;
     let register = wiring::register(&settings, &ports);
     let input = genesis_app::Registration { username, email, password, role };
-    let context = RequestContext { request_id: "cli".into(), ip: None, user_agent: Some("genesis-cli".into()) };
+    let context = RequestContext {
+        request_id: "cli".into(),
+        ip: None,
+        user_agent: Some("genesis-cli".into()),
+    };
     let result = register.execute(input, &context).await;
     store.close().await;
     match result {
@@ -25,11 +34,16 @@ pub(crate) async fn create(settings: Settings, username: String, email: String, 
             Ok(())
         }
         Err(RegisterError::Invalid(errors)) => {
-            let reasons: Vec<String> = errors.0.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
+            let reasons: Vec<String> =
+                errors.0.iter().map(|e| format!("{} {}", e.field, e.message)).collect();
             Err(Failure::Config(format!("invalid user: {}", reasons.join("; "))))
         }
-        Err(RegisterError::Duplicate) => Err(Failure::Runtime("the username or e-mail address is not available".into())),
-        Err(RegisterError::Busy) => Err(Failure::Runtime("password hashing is saturated; retry".into())),
+        Err(RegisterError::Duplicate) => {
+            Err(Failure::Runtime("the username or e-mail address is not available".into()))
+        }
+        Err(RegisterError::Busy) => {
+            Err(Failure::Runtime("password hashing is saturated; retry".into()))
+        }
         Err(RegisterError::Infrastructure(e)) => Err(Failure::runtime("creating the user", e)),
     }
 }

@@ -49,13 +49,19 @@ pub fn validate(s: &Settings) -> Result<(), SettingsError> {
     if s.argon2.max_concurrent == 0 {
         return fail("argon2.max_concurrent must be at least 1");
     }
-    if s.argon2.memory_kib < 8 * s.argon2.parallelism.max(1) || s.argon2.iterations == 0 || s.argon2.parallelism == 0 {
+    if s.argon2.memory_kib < 8 * s.argon2.parallelism.max(1)
+        || s.argon2.iterations == 0
+        || s.argon2.parallelism == 0
+    {
         return fail("argon2.memory_kib, argon2.iterations and argon2.parallelism are outside argon2's limits");
     }
     if s.passwords.min_length == 0 || s.passwords.min_length > 256 {
         return fail("passwords.min_length must be between 1 and 256");
     }
-    if s.lockout.max_failures == 0 || s.lockout.base_delay_seconds == 0 || s.lockout.max_delay_seconds < s.lockout.base_delay_seconds {
+    if s.lockout.max_failures == 0
+        || s.lockout.base_delay_seconds == 0
+        || s.lockout.max_delay_seconds < s.lockout.base_delay_seconds
+    {
         return fail("lockout.max_failures and lockout.base_delay_seconds must be positive and lockout.max_delay_seconds at least the base delay");
     }
     for (key, value) in [
@@ -91,7 +97,10 @@ pub fn validate(s: &Settings) -> Result<(), SettingsError> {
 fn validate_clients(s: &Settings) -> Result<(), SettingsError> {
     let mut seen = std::collections::HashSet::new();
     for client in &s.clients {
-        if client.id.is_empty() || client.id.len() > 128 || !client.id.bytes().all(|b| b.is_ascii_graphic()) {
+        if client.id.is_empty()
+            || client.id.len() > 128
+            || !client.id.bytes().all(|b| b.is_ascii_graphic())
+        {
             return fail("clients.id must be 1 to 128 printable ASCII characters");
         }
         if !seen.insert(client.id.as_str()) {
@@ -99,18 +108,31 @@ fn validate_clients(s: &Settings) -> Result<(), SettingsError> {
         }
         match client.kind.as_str() {
             "service" => {
-                if client.secret.as_deref().map_or(true, |secret| secret.chars().count() < 32) {
-                    return fail(format!("clients.secret of service client '{}' must be at least 32 characters", client.id));
+                if client.secret.as_deref().is_none_or(|secret| secret.chars().count() < 32) {
+                    return fail(format!(
+                        "clients.secret of service client '{}' must be at least 32 characters",
+                        client.id
+                    ));
                 }
             }
             "browser" | "native" => {
                 if client.secret.is_some() {
-                    return fail(format!("clients.secret is only for service clients ('{}' is {})", client.id, client.kind));
+                    return fail(format!(
+                        "clients.secret is only for service clients ('{}' is {})",
+                        client.id, client.kind
+                    ));
                 }
             }
-            _ => return fail(format!("clients.kind of '{}' must be browser, native or service", client.id)),
+            _ => {
+                return fail(format!(
+                    "clients.kind of '{}' must be browser, native or service",
+                    client.id
+                ))
+            }
         }
-        if client.scopes.iter().any(|scope| genesis_domain::Scope::parse(scope).is_none_or(|p| p.tokens().count() != 1)) {
+        if client.scopes.iter().any(|scope| {
+            genesis_domain::Scope::parse(scope).is_none_or(|p| p.tokens().count() != 1)
+        }) {
             return fail(format!("clients.scopes of '{}' must be single scope tokens", client.id));
         }
     }
@@ -176,7 +198,12 @@ mod tests {
     #[test]
     fn a_service_client_needs_a_long_secret() {
         let mut s = Settings::default();
-        s.clients.push(super::super::ClientSettings { id: "svc".into(), kind: "service".into(), secret: Some("short".into()), ..Default::default() });
+        s.clients.push(super::super::ClientSettings {
+            id: "svc".into(),
+            kind: "service".into(),
+            secret: Some("short".into()),
+            ..Default::default()
+        });
         assert!(validate(&s).unwrap_err().0.contains("clients.secret"));
     }
 }

@@ -8,14 +8,14 @@ use std::time::{Duration, Instant};
 use reqwest::{Client, Response};
 use serde_json::{json, Value};
 
-use super::database::{Db, TestDatabase};
+use super::database::{Engine, TestDatabase};
 
 /// A running server with its own database and working directory.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`, also the token issuer.
     pub base: String,
     pub client: Client,
-    pub db: Db,
+    pub db: Engine,
     pub workdir: PathBuf,
     child: Child,
     database: TestDatabase,
@@ -34,19 +34,25 @@ pub fn strong_password() -> String {
 }
 
 /// Starts `genesis serve` on `db` with test-friendly settings (cheap argon2).
-pub async fn spawn_app(db: Db) -> TestApp {
+pub async fn spawn_app(db: Engine) -> TestApp {
     spawn_app_with(db, &[]).await
 }
 
 /// Starts `genesis serve` with extra `GENESIS__...` variables.
-pub async fn spawn_app_with(db: Db, env: &[(&str, &str)]) -> TestApp {
+pub async fn spawn_app_with(db: Engine, env: &[(&str, &str)]) -> TestApp {
     let workdir = std::env::temp_dir().join(unique("genesis-test-"));
     std::fs::create_dir_all(&workdir).unwrap();
     let database = TestDatabase::create(db, &workdir).await;
     launch(db, workdir, database, env, true)
 }
 
-fn launch(db: Db, workdir: PathBuf, database: TestDatabase, env: &[(&str, &str)], owns_resources: bool) -> TestApp {
+fn launch(
+    db: Engine,
+    workdir: PathBuf,
+    database: TestDatabase,
+    env: &[(&str, &str)],
+    owns_resources: bool,
+) -> TestApp {
     let mut command = Command::new(env!("CARGO_BIN_EXE_genesis-under-test"));
     command
         .arg("serve")
@@ -143,8 +149,20 @@ impl TestApp {
         self.client.post(self.url(path)).json(body).send().await.unwrap()
     }
 
-    pub async fn send_json(&self, method: reqwest::Method, path: &str, token: &str, body: &Value) -> Response {
-        self.client.request(method, self.url(path)).bearer_auth(token).json(body).send().await.unwrap()
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: &Value,
+    ) -> Response {
+        self.client
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
     }
 
     pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> Response {
@@ -158,14 +176,23 @@ impl TestApp {
         let response = self
             .post_json("/users", &json!({"username": username, "email": format!("{username}@example.com"), "password": password}))
             .await;
-        assert_eq!(response.status(), 201, "registration failed: {}", response.text().await.unwrap());
+        assert_eq!(
+            response.status(),
+            201,
+            "registration failed: {}",
+            response.text().await.unwrap()
+        );
         let body: Value = response.json().await.unwrap();
         (body["id"].as_str().unwrap().to_owned(), username, password)
     }
 
     /// Logs in with the password grant.
     pub async fn login(&self, username: &str, password: &str) -> Response {
-        self.post_form("/token", &[("grant_type", "password"), ("username", username), ("password", password)]).await
+        self.post_form(
+            "/token",
+            &[("grant_type", "password"), ("username", username), ("password", password)],
+        )
+        .await
     }
 
     /// A fresh user's access token; returns (user id, token).

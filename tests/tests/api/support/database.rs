@@ -6,7 +6,7 @@ use sea_orm::{ConnectionTrait, Database};
 
 /// Which engine a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Db {
+pub enum Engine {
     Sqlite,
     MariaDb,
     Postgres,
@@ -15,8 +15,10 @@ pub enum Db {
 const MARIADB_ADMIN: &str = "mysql://root@127.0.0.1:3306";
 const POSTGRES_ADMIN: &str = "postgres://postgres@127.0.0.1:5432/postgres";
 
-const START_MARIADB: &str = "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd";
-const START_POSTGRES: &str = "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start";
+const START_MARIADB: &str =
+    "start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd";
+const START_POSTGRES: &str =
+    "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start";
 
 /// A database that exists for one test.
 pub(crate) struct TestDatabase {
@@ -25,23 +27,40 @@ pub(crate) struct TestDatabase {
 }
 
 impl TestDatabase {
-    pub(crate) async fn create(db: Db, workdir: &Path) -> Self {
+    pub(crate) async fn create(db: Engine, workdir: &Path) -> Self {
         let name = format!("genesis_t_{}", &uuid::Uuid::new_v4().simple().to_string()[..16]);
         match db {
-            Db::Sqlite => Self { url: format!("sqlite://{}?mode=rwc", workdir.join("genesis.db").display()), drop_with: None },
-            Db::MariaDb => {
-                admin(MARIADB_ADMIN, "MariaDB on 127.0.0.1:3306 (user root, no password)", START_MARIADB, &format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-                    .await;
+            Engine::Sqlite => Self {
+                url: format!("sqlite://{}?mode=rwc", workdir.join("genesis.db").display()),
+                drop_with: None,
+            },
+            Engine::MariaDb => {
+                admin(
+                    MARIADB_ADMIN,
+                    "MariaDB on 127.0.0.1:3306 (user root, no password)",
+                    START_MARIADB,
+                    &format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4"),
+                )
+                .await;
                 Self {
                     url: format!("{MARIADB_ADMIN}/{name}"),
                     drop_with: Some((MARIADB_ADMIN, format!("DROP DATABASE IF EXISTS `{name}`"))),
                 }
             }
-            Db::Postgres => {
-                admin(POSTGRES_ADMIN, "PostgreSQL on 127.0.0.1:5432 (trust auth)", START_POSTGRES, &format!("CREATE DATABASE \"{name}\"")).await;
+            Engine::Postgres => {
+                admin(
+                    POSTGRES_ADMIN,
+                    "PostgreSQL on 127.0.0.1:5432 (trust auth)",
+                    START_POSTGRES,
+                    &format!("CREATE DATABASE \"{name}\""),
+                )
+                .await;
                 Self {
                     url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
-                    drop_with: Some((POSTGRES_ADMIN, format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))),
+                    drop_with: Some((
+                        POSTGRES_ADMIN,
+                        format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),
+                    )),
                 }
             }
         }
@@ -51,7 +70,10 @@ impl TestDatabase {
     pub(crate) fn drop_now(&mut self) {
         let Some((admin_url, statement)) = self.drop_with.take() else { return };
         let _ = std::thread::spawn(move || {
-            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build()
+            else {
+                return;
+            };
             runtime.block_on(async move {
                 if let Ok(conn) = Database::connect(admin_url).await {
                     let _ = conn.execute_unprepared(&statement).await;

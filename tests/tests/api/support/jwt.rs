@@ -23,7 +23,8 @@ pub fn b64(bytes: &[u8]) -> String {
 
 /// A compact JWS with the given header and claims and a raw signature.
 pub fn assemble(header: &Value, claims: &Value, sign: impl FnOnce(&[u8]) -> Vec<u8>) -> String {
-    let input = format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
+    let input =
+        format!("{}.{}", b64(header.to_string().as_bytes()), b64(claims.to_string().as_bytes()));
     let signature = sign(input.as_bytes());
     format!("{input}.{}", b64(&signature))
 }
