@@ -20,6 +20,9 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     let ports = wiring::ports(&settings, &store)?;
     wiring::ready_keys(&settings, &ports).await?;
     let state = Arc::new(wiring::http_state(&settings, &ports, &store)?);
+    tracing::warn!(
+        "rate limits (limits.*) and account lockout (lockout.*) are not enforced by this version"
+    );
     tracing::info!(address = %address, profile = %settings.server.profile, "listening on http://{address}");
     let options = HttpOptions {
         workers: std::thread::available_parallelism().map(usize::from).unwrap_or(2),

@@ -84,6 +84,14 @@ pub fn validate(s: &Settings) -> Result<(), SettingsError> {
     if s.server.tls_cert.is_some() != s.server.tls_key.is_some() {
         return fail("server.tls_cert and server.tls_key must be set together");
     }
+    // Refused rather than ignored: serving plain HTTP where HTTPS was asked for, or keeping
+    // state per process where sharing was asked for, would weaken what the operator configured.
+    if s.server.tls_cert.is_some() {
+        return fail("server.tls_cert: native TLS is not available in this version; terminate TLS at a proxy listed in server.trusted_proxies");
+    }
+    if s.redis.url.is_some() {
+        return fail("redis.url: the Redis adapters are not available in this version; run one instance without redis.url");
+    }
     validate_clients(s)?;
     if s.is_prod() {
         validate_prod(s)
