@@ -14,6 +14,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261204_000001_identity;
+mod m20261204_000002_tokens;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -21,6 +22,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261204_000001_identity::Migration)]
+        vec![
+            Box::new(m20261204_000001_identity::Migration),
+            Box::new(m20261204_000002_tokens::Migration),
+        ]
     }
 }

@@ -1,78 +1,81 @@
-//! OAuth clients known to this server: the built-in `browser` client and those configured.
+//! Finding and authenticating clients: configured ones first, then registered ones.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
-use genesis_domain::Scope;
+use genesis_domain::{Client, ClientKind, SecretToken, BROWSER_CLIENT_ID};
+use genesis_ports::ClientRepository;
 
-/// The client a request without `client_id` belongs to.
-pub const BROWSER_CLIENT_ID: &str = "browser";
+use crate::Infrastructure;
 
-/// What kind of client, which decides how tokens are delivered to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClientKind {
-    /// Public; refresh token in a `__Host-` cookie.
-    Browser,
-    /// Public; refresh token in the body.
-    Native,
-    /// Confidential; client credentials.
-    Service,
+/// Why client authentication failed (always `401 invalid_client` to the caller).
+#[derive(Debug, thiserror::Error)]
+pub enum ClientAuthError {
+    #[error("unknown client, wrong secret, or not a confidential client")]
+    Invalid,
+    #[error(transparent)]
+    Infrastructure(#[from] Infrastructure),
 }
 
-impl ClientKind {
-    /// Parses `browser`, `native` or `service`.
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "browser" => Some(Self::Browser),
-            "native" => Some(Self::Native),
-            "service" => Some(Self::Service),
-            _ => None,
+/// The clients this server knows: the built-in browser client, the `[[clients]]` of the
+/// configuration (which win on a clash), and those registered with `genesis clients create`.
+#[derive(Clone)]
+pub struct Clients {
+    configured: HashMap<String, Client>,
+    registered: Arc<dyn ClientRepository>,
+}
+
+impl Clients {
+    /// Builds the registry.
+    pub fn new(configured: Vec<Client>, registered: Arc<dyn ClientRepository>) -> Self {
+        let mut map = HashMap::new();
+        map.insert(BROWSER_CLIENT_ID.to_owned(), Client::browser());
+        for client in configured {
+            map.insert(client.id.clone(), client);
+        }
+        Self { configured: map, registered }
+    }
+
+    /// The client with this id, if any.
+    pub async fn find(&self, id: &str) -> Result<Option<Client>, Infrastructure> {
+        if let Some(client) = self.configured.get(id) {
+            return Ok(Some(client.clone()));
+        }
+        Ok(self.registered.find(id).await?)
+    }
+
+    /// True when `id` is a configured client (registering it again would be shadowed).
+    pub fn is_configured(&self, id: &str) -> bool {
+        self.configured.contains_key(id)
+    }
+
+    /// The client of a token request: a confidential client must present its secret (HTTP
+    /// Basic or form); a public client only its id (the built-in browser client when none).
+    pub async fn resolve(
+        &self,
+        id: Option<&str>,
+        secret: Option<&SecretToken>,
+    ) -> Result<Client, ClientAuthError> {
+        let id = id.unwrap_or(BROWSER_CLIENT_ID);
+        match secret {
+            Some(secret) => self.authenticate(id, secret).await,
+            None => match self.find(id).await? {
+                Some(client) if client.kind != ClientKind::Service => Ok(client),
+                _ => Err(ClientAuthError::Invalid),
+            },
         }
     }
 
-    /// The configuration name.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            Self::Browser => "browser",
-            Self::Native => "native",
-            Self::Service => "service",
+    /// Authenticates a confidential client by id and secret (SHA-256, constant-time compare).
+    pub async fn authenticate(
+        &self,
+        id: &str,
+        secret: &SecretToken,
+    ) -> Result<Client, ClientAuthError> {
+        let client = self.find(id).await?.ok_or(ClientAuthError::Invalid)?;
+        match (&client.kind, &client.secret_digest) {
+            (ClientKind::Service, Some(digest)) if secret.matches(digest) => Ok(client),
+            _ => Err(ClientAuthError::Invalid),
         }
-    }
-}
-
-/// A registered client.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Client {
-    pub id: String,
-    pub kind: ClientKind,
-    /// The scopes it may request; a request for any other is `invalid_scope`.
-    pub allowed_scopes: Scope,
-}
-
-/// The clients this server knows, by id.
-#[derive(Debug, Clone, Default)]
-pub struct ClientRegistry {
-    clients: HashMap<String, Client>,
-}
-
-impl ClientRegistry {
-    /// The registry with the built-in browser client (allowed `browser_scopes`) and `others`.
-    /// A configured client named `browser` replaces the built-in one.
-    pub fn new(browser_scopes: Scope, others: Vec<Client>) -> Self {
-        let mut clients = HashMap::new();
-        let browser = Client {
-            id: BROWSER_CLIENT_ID.to_owned(),
-            kind: ClientKind::Browser,
-            allowed_scopes: browser_scopes,
-        };
-        clients.insert(browser.id.clone(), browser);
-        for client in others {
-            clients.insert(client.id.clone(), client);
-        }
-        Self { clients }
-    }
-
-    /// The client with this id.
-    pub fn get(&self, id: &str) -> Option<&Client> {
-        self.clients.get(id)
     }
 }

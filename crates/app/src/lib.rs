@@ -1,8 +1,8 @@
 //! # genesis-app
 //!
-//! The use cases of Genesis, each a small struct over `Arc<dyn Port>`: register a user, log in
-//! with the password grant, authenticate a bearer token, read the current user, manage the
-//! caller's own profile, keep a signing key ready.
+//! The use cases of Genesis, each a small struct over `Arc<dyn Port>`: register a user; the
+//! password, refresh-token and client-credentials grants; authenticate a bearer token; revoke
+//! and introspect tokens; the caller's sessions and profile; signing keys and clients.
 //!
 //! **May depend on:** `genesis-domain`, `genesis-ports`, and plain libraries (`anyhow`,
 //! `thiserror`, `tracing`, `time`, `uuid`). Never on actix-web, sea-orm, josekit or argon2:
@@ -14,22 +14,38 @@
 //! variant before it leaves the use case.
 
 mod authenticate;
+mod client_admin;
+mod client_credentials;
 mod clients;
+mod grant;
+mod introspect;
+mod issue;
 mod keys;
 mod login;
 mod ports;
 mod profiles;
+mod refresh;
 mod register;
+mod revoke;
+mod sessions;
 mod users;
 mod validation;
 
 pub use authenticate::{Authenticate, AuthenticateError, Principal};
-pub use clients::{Client, ClientKind, ClientRegistry, BROWSER_CLIENT_ID};
+pub use client_admin::{ClientAdmin, ClientAdminError, NewClientRequest};
+pub use client_credentials::ClientCredentials;
+pub use clients::{ClientAuthError, Clients};
+pub use grant::GrantError;
+pub use introspect::{Introspect, Introspection};
+pub use issue::{IssuedRefresh, IssuedToken, RefreshDelivery, TokenPolicies};
 pub use keys::{SigningKeys, SigningKeysError};
-pub use login::{IssuedToken, LoginError, LoginRequest, PasswordLogin, SessionPolicy};
+pub use login::{LoginRequest, PasswordLogin};
 pub use ports::Ports;
 pub use profiles::{ProfileInput, ProfileOpError, Profiles};
+pub use refresh::{RefreshGrant, RefreshRequest};
 pub use register::{Register, RegisterError, Registration};
+pub use revoke::Revoke;
+pub use sessions::{SessionOpError, Sessions};
 pub use users::{CurrentUser, CurrentUserError};
 pub use validation::{FieldError, FieldErrors};
 

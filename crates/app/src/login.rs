@@ -1,62 +1,30 @@
-//! Log in with the password grant: look up, verify (dummy hash for unknown users), refuse
-//! disabled accounts, start a session, sign an access token, audit.
+//! The password grant: look up, verify (dummy hash for unknown users), refuse disabled
+//! accounts, start a session with its first refresh token, sign an access token, audit.
 
 use genesis_domain::{
-    AccessGrant, AccessTokenPolicy, AuditEvent, AuditKind, NewSession, Outcome, Party, Password,
-    RequestContext, Scope, SessionId, User, Username,
+    AuditEvent, AuditKind, Client, GrantType, NewRefreshToken, NewSession, Outcome, Party,
+    Password, RequestContext, Scope, SecretToken, SessionId, User, Username,
 };
-use genesis_ports::{HashError, SignError};
-use time::Duration;
+use genesis_ports::HashError;
 
-use crate::{ClientRegistry, Infrastructure, Ports};
+use crate::issue::{
+    refresh_delivery, sign_access_token, IssuedRefresh, IssuedToken, Subject, TokenPolicies,
+};
+use crate::{GrantError, Infrastructure, Ports};
 
-/// A password-grant request: raw input from the token endpoint.
+/// A password-grant request: raw input from the token endpoint, its client already resolved.
 #[derive(Debug, Clone)]
 pub struct LoginRequest {
     pub username: String,
     pub password: secrecy::SecretString,
-    pub client_id: String,
+    pub client: Client,
     pub scope: Option<String>,
-}
-
-/// How long a session lives after its login, however it is used.
-#[derive(Debug, Clone, Copy)]
-pub struct SessionPolicy {
-    pub absolute_ttl: Duration,
-}
-
-/// An issued access token.
-#[derive(Debug, Clone)]
-pub struct IssuedToken {
-    pub access_token: String,
-    pub expires_in: i64,
-    pub scope: Scope,
-}
-
-/// Why a login failed. Every credential problem is `InvalidGrant`, whatever its cause.
-#[derive(Debug, thiserror::Error)]
-pub enum LoginError {
-    /// Unknown user, wrong password, disabled account: one answer for all.
-    #[error("invalid grant")]
-    InvalidGrant,
-    /// The client id names no client of ours.
-    #[error("invalid client")]
-    InvalidClient,
-    /// A requested scope is malformed or not allowed for the client.
-    #[error("invalid scope")]
-    InvalidScope,
-    #[error("password hashing is saturated")]
-    Busy,
-    #[error(transparent)]
-    Infrastructure(#[from] Infrastructure),
 }
 
 /// The password-grant use case.
 pub struct PasswordLogin {
     ports: Ports,
-    clients: ClientRegistry,
-    tokens: AccessTokenPolicy,
-    sessions: SessionPolicy,
+    policies: TokenPolicies,
 }
 
 /// Why the credentials were refused, kept for the audit trail only.
@@ -77,31 +45,36 @@ impl Refusal {
     }
 }
 
+/// The requested scope, when the client may have it.
+pub(crate) fn granted_scope(client: &Client, requested: Option<&str>) -> Result<Scope, GrantError> {
+    let scope = match requested {
+        None => Scope::default(),
+        Some(raw) => Scope::parse(raw).ok_or(GrantError::InvalidScope)?,
+    };
+    if client.allows_scope(&scope) {
+        Ok(scope)
+    } else {
+        Err(GrantError::InvalidScope)
+    }
+}
+
 impl PasswordLogin {
     /// Builds the use case.
-    pub fn new(
-        ports: Ports,
-        clients: ClientRegistry,
-        tokens: AccessTokenPolicy,
-        sessions: SessionPolicy,
-    ) -> Self {
-        Self { ports, clients, tokens, sessions }
+    pub fn new(ports: Ports, policies: TokenPolicies) -> Self {
+        Self { ports, policies }
     }
 
-    /// Checks the credentials and issues an access token for a new session.
+    /// Checks the credentials and issues tokens for a new session.
     pub async fn execute(
         &self,
         request: LoginRequest,
         context: &RequestContext,
-    ) -> Result<IssuedToken, LoginError> {
-        let client = self.clients.get(&request.client_id).ok_or(LoginError::InvalidClient)?;
-        let scope = match request.scope.as_deref() {
-            None => Scope::default(),
-            Some(raw) => Scope::parse(raw).ok_or(LoginError::InvalidScope)?,
-        };
-        if !scope.tokens().all(|t| client.allowed_scopes.tokens().any(|a| a == t)) {
-            return Err(LoginError::InvalidScope);
+    ) -> Result<IssuedToken, GrantError> {
+        let client = &request.client;
+        if !client.allows(GrantType::Password) {
+            return Err(GrantError::UnauthorizedClient);
         }
+        let scope = granted_scope(client, request.scope.as_deref())?;
 
         let user = match self.check_credentials(&request).await? {
             Ok(user) => user,
@@ -118,7 +91,7 @@ impl PasswordLogin {
                 .detail("reason", refusal.as_str())
                 .detail("username", username);
                 self.ports.audit.record(event).await.map_err(Infrastructure::from)?;
-                return Err(LoginError::InvalidGrant);
+                return Err(GrantError::InvalidGrant);
             }
         };
 
@@ -127,28 +100,31 @@ impl PasswordLogin {
             id: SessionId::from_uuid(self.ports.ids.new_id()),
             user_id: user.id,
             client_id: client.id.clone(),
+            scope: scope.clone(),
             created_at: now,
-            expires_at: now + self.sessions.absolute_ttl,
+            expires_at: now + self.policies.refresh.absolute_ttl,
             ip: context.ip.clone(),
             user_agent: context.user_agent.clone(),
         };
-        let claims = self.tokens.claims_for(
-            AccessGrant {
-                subject: user.id,
-                client_id: &client.id,
-                token_id: self.ports.ids.new_id(),
-                scope: &scope,
-                session_id: Some(session.id),
-                role: Some(user.role),
-            },
-            now,
-        );
-        let access_token = self.ports.signer.sign(&claims).map_err(|err| match err {
-            SignError::NoActiveKey => {
-                Infrastructure::Unexpected(anyhow::anyhow!("no active signing key"))
-            }
-            SignError::Unexpected(e) => Infrastructure::Unexpected(e),
-        })?;
+        let refresh = refresh_delivery(client.kind).map(|delivery| IssuedRefresh {
+            token: SecretToken::from_random(self.ports.ids.secret()),
+            session_seconds_left: (session.expires_at - now).whole_seconds(),
+            delivery,
+        });
+        let first_refresh = refresh.as_ref().map(|issued| NewRefreshToken {
+            digest: issued.token.digest(),
+            session_id: session.id,
+            created_at: now,
+            expires_at: self.policies.refresh.token_expiry(now, session.expires_at),
+        });
+        let subject = Subject {
+            id: user.id.to_string(),
+            client,
+            scope: &scope,
+            session_id: Some(session.id),
+            role: Some(user.role),
+        };
+        let access_token = sign_access_token(&self.ports, &self.policies.access, subject, now)?;
         let event = AuditEvent::new(
             AuditKind::LoginSucceeded,
             Outcome::Success,
@@ -158,8 +134,17 @@ impl PasswordLogin {
         )
         .target(Party::Session(session.id.to_string()))
         .client(&client.id);
-        self.ports.sessions.start(session, event).await.map_err(Infrastructure::from)?;
-        Ok(IssuedToken { access_token, expires_in: self.tokens.ttl().whole_seconds(), scope })
+        self.ports
+            .sessions
+            .start(session, first_refresh, event)
+            .await
+            .map_err(Infrastructure::from)?;
+        Ok(IssuedToken {
+            access_token,
+            expires_in: self.policies.access.ttl().whole_seconds(),
+            scope,
+            refresh,
+        })
     }
 
     /// The user when the credentials are right; otherwise why not, and the username as typed
@@ -167,7 +152,7 @@ impl PasswordLogin {
     async fn check_credentials(
         &self,
         request: &LoginRequest,
-    ) -> Result<Result<User, (Refusal, String)>, LoginError> {
+    ) -> Result<Result<User, (Refusal, String)>, GrantError> {
         use secrecy::ExposeSecret;
         let typed = request.username.chars().take(64).collect::<String>();
         let Ok(password) = Password::candidate(request.password.expose_secret()) else {
@@ -194,9 +179,9 @@ impl PasswordLogin {
     }
 }
 
-fn hash_error(err: HashError) -> LoginError {
+fn hash_error(err: HashError) -> GrantError {
     match err {
-        HashError::Busy => LoginError::Busy,
+        HashError::Busy => GrantError::Busy,
         HashError::Unexpected(e) => Infrastructure::Unexpected(e).into(),
     }
 }
@@ -208,7 +193,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::test_support::{at, TestPorts};
+    use crate::test_support::{at, policies, TestPorts};
 
     fn alice(disabled: bool) -> User {
         User {
@@ -225,19 +210,14 @@ mod tests {
     }
 
     fn login(ports: TestPorts) -> PasswordLogin {
-        PasswordLogin::new(
-            ports.build(),
-            ClientRegistry::new(Scope::default(), vec![]),
-            AccessTokenPolicy::new(900, "http://issuer", "genesis-api").unwrap(),
-            SessionPolicy { absolute_ttl: Duration::days(30) },
-        )
+        PasswordLogin::new(ports.build(), policies())
     }
 
     fn request(username: &str, password: &str) -> LoginRequest {
         LoginRequest {
             username: username.into(),
             password: SecretString::from(password),
-            client_id: "browser".into(),
+            client: Client::browser(),
             scope: None,
         }
     }
@@ -258,14 +238,40 @@ mod tests {
             .sessions
             .expect_start()
             .times(1)
-            .withf(|_, audit| audit.kind == AuditKind::LoginSucceeded)
-            .returning(|_, _| Ok(()));
+            .withf(|_, refresh, audit| refresh.is_some() && audit.kind == AuditKind::LoginSucceeded)
+            .returning(|_, _, _| Ok(()));
         let issued = login(ports)
             .execute(request("Alice", "right password"), &RequestContext::default())
             .await
             .unwrap();
         assert_eq!(issued.access_token, "signed.jwt.token");
         assert_eq!(issued.expires_in, 900);
+        let refresh = issued.refresh.unwrap();
+        assert_eq!(
+            refresh.delivery,
+            crate::RefreshDelivery::Cookie,
+            "browser clients get the cookie"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_stored_refresh_token_is_the_digest_of_the_one_handed_out() {
+        let stored = std::sync::Arc::new(std::sync::Mutex::new(None));
+        let mut ports = TestPorts::new();
+        ports.users.expect_find_by_username().returning(|_| Ok(Some(alice(false))));
+        ports.hasher.expect_verify().returning(|_, _| Ok(true));
+        ports.signer.expect_sign().returning(|_| Ok("t".into()));
+        let keep = stored.clone();
+        ports.sessions.expect_start().returning(move |_, refresh, _| {
+            *keep.lock().unwrap() = refresh.map(|r| r.digest);
+            Ok(())
+        });
+        let issued = login(ports)
+            .execute(request("alice", "right password"), &RequestContext::default())
+            .await
+            .unwrap();
+        let handed_out = issued.refresh.unwrap().token;
+        assert!(handed_out.matches(stored.lock().unwrap().as_ref().unwrap()));
     }
 
     #[tokio::test]
@@ -282,7 +288,7 @@ mod tests {
         let result = login(ports)
             .execute(request("nobody", "whatever pw"), &RequestContext::default())
             .await;
-        assert!(matches!(result, Err(LoginError::InvalidGrant)));
+        assert!(matches!(result, Err(GrantError::InvalidGrant)));
     }
 
     #[tokio::test]
@@ -295,7 +301,7 @@ mod tests {
             let result = login(ports)
                 .execute(request("alice", "some password"), &RequestContext::default())
                 .await;
-            assert!(matches!(result, Err(LoginError::InvalidGrant)));
+            assert!(matches!(result, Err(GrantError::InvalidGrant)));
         }
     }
 
@@ -311,7 +317,7 @@ mod tests {
         let result = login(ports)
             .execute(request("nobody", "whatever pw"), &RequestContext::default())
             .await;
-        assert!(matches!(result, Err(LoginError::Infrastructure(Infrastructure::Unavailable(_)))));
+        assert!(matches!(result, Err(GrantError::Infrastructure(Infrastructure::Unavailable(_)))));
     }
 
     #[tokio::test]
@@ -320,15 +326,6 @@ mod tests {
         let mut req = request("alice", "pw");
         req.scope = Some("admin".into());
         let result = login(ports).execute(req, &RequestContext::default()).await;
-        assert!(matches!(result, Err(LoginError::InvalidScope)));
-    }
-
-    #[tokio::test]
-    async fn an_unknown_client_is_refused() {
-        let ports = TestPorts::new();
-        let mut req = request("alice", "pw");
-        req.client_id = "nope".into();
-        let result = login(ports).execute(req, &RequestContext::default()).await;
-        assert!(matches!(result, Err(LoginError::InvalidClient)));
+        assert!(matches!(result, Err(GrantError::InvalidScope)));
     }
 }

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use genesis_ports::{
-    AuditLog, Clock, IdGenerator, KeyMaterial, KeyStore, PasswordHasher, ProfileRepository,
-    SessionStore, TokenSigner, TokenVerifier, UserRepository,
+    AuditLog, ClientRepository, Clock, IdGenerator, KeyMaterial, KeyStore, PasswordHasher,
+    ProfileRepository, RevocationList, SessionStore, TokenSigner, TokenVerifier, UserRepository,
 };
 
 /// Every port, as shared trait objects. The binary fills it with adapters; tests with mocks.
@@ -13,6 +13,8 @@ pub struct Ports {
     pub users: Arc<dyn UserRepository>,
     pub profiles: Arc<dyn ProfileRepository>,
     pub sessions: Arc<dyn SessionStore>,
+    pub revocations: Arc<dyn RevocationList>,
+    pub clients: Arc<dyn ClientRepository>,
     pub keys: Arc<dyn KeyStore>,
     pub audit: Arc<dyn AuditLog>,
     pub hasher: Arc<dyn PasswordHasher>,

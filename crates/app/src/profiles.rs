@@ -150,6 +150,7 @@ mod tests {
             client_id: "browser".into(),
             scope: Scope::default(),
             token_id: Uuid::from_u128(1),
+            expires_at: at(2_000_000_000),
         }
     }
 

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use genesis_domain::{NewUser, User};
+use genesis_domain::{AccessTokenPolicy, NewUser, RefreshPolicy, User};
 use genesis_ports::{
-    MockAuditLog, MockClock, MockIdGenerator, MockKeyMaterial, MockKeyStore, MockPasswordHasher,
-    MockProfileRepository, MockSessionStore, MockTokenSigner, MockTokenVerifier,
-    MockUserRepository,
+    MockAuditLog, MockClientRepository, MockClock, MockIdGenerator, MockKeyMaterial, MockKeyStore,
+    MockPasswordHasher, MockProfileRepository, MockRevocationList, MockSessionStore,
+    MockTokenSigner, MockTokenVerifier, MockUserRepository,
 };
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::Ports;
@@ -16,6 +16,14 @@ use crate::Ports;
 /// A fixed instant for tests.
 pub(crate) fn at(unix: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(unix).unwrap()
+}
+
+/// Default token policies.
+pub(crate) fn policies() -> crate::TokenPolicies {
+    crate::TokenPolicies {
+        access: AccessTokenPolicy::new(900, "http://issuer", "genesis-api").unwrap(),
+        refresh: RefreshPolicy { idle_ttl: Duration::days(14), absolute_ttl: Duration::days(30) },
+    }
 }
 
 /// The user the store would return for `new`.
@@ -38,6 +46,8 @@ pub(crate) struct TestPorts {
     pub users: MockUserRepository,
     pub profiles: MockProfileRepository,
     pub sessions: MockSessionStore,
+    pub revocations: MockRevocationList,
+    pub clients: MockClientRepository,
     pub keys: MockKeyStore,
     pub audit: MockAuditLog,
     pub hasher: MockPasswordHasher,
@@ -52,6 +62,8 @@ impl TestPorts {
             users: MockUserRepository::new(),
             profiles: MockProfileRepository::new(),
             sessions: MockSessionStore::new(),
+            revocations: MockRevocationList::new(),
+            clients: MockClientRepository::new(),
             keys: MockKeyStore::new(),
             audit: MockAuditLog::new(),
             hasher: MockPasswordHasher::new(),
@@ -66,10 +78,14 @@ impl TestPorts {
         clock.expect_now().returning(|| at(1_800_000_000));
         let mut ids = MockIdGenerator::new();
         ids.expect_new_id().returning(Uuid::new_v4);
+        ids.expect_secret()
+            .returning(|| *Uuid::new_v4().as_bytes().repeat(2).first_chunk::<32>().unwrap());
         Ports {
             users: Arc::new(self.users),
             profiles: Arc::new(self.profiles),
             sessions: Arc::new(self.sessions),
+            revocations: Arc::new(self.revocations),
+            clients: Arc::new(self.clients),
             keys: Arc::new(self.keys),
             audit: Arc::new(self.audit),
             hasher: Arc::new(self.hasher),

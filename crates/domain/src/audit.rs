@@ -14,6 +14,14 @@ pub enum AuditKind {
     ProfileUpdated,
     ProfileDeleted,
     KeyRotated,
+    KeyRetired,
+    TokenRefreshed,
+    RefreshReuseDetected,
+    SessionLoggedOut,
+    SessionRevoked,
+    TokenRevoked,
+    TokenIntrospected,
+    ClientCreated,
 }
 
 impl AuditKind {
@@ -27,6 +35,14 @@ impl AuditKind {
             Self::ProfileUpdated => "profile.updated",
             Self::ProfileDeleted => "profile.deleted",
             Self::KeyRotated => "key.rotated",
+            Self::KeyRetired => "key.retired",
+            Self::TokenRefreshed => "token.refreshed",
+            Self::RefreshReuseDetected => "refresh.reuse_detected",
+            Self::SessionLoggedOut => "session.logged_out",
+            Self::SessionRevoked => "session.revoked",
+            Self::TokenRevoked => "token.revoked",
+            Self::TokenIntrospected => "token.introspected",
+            Self::ClientCreated => "client.created",
         }
     }
 }

@@ -70,6 +70,8 @@ pub struct StoredKey {
     pub algorithm: SigningAlgorithm,
     pub state: KeyState,
     pub created_at: OffsetDateTime,
+    /// When it stopped signing (became previous); `None` while active.
+    pub demoted_at: Option<OffsetDateTime>,
     pub public_jwk: String,
     pub sealed_private_key: String,
 }

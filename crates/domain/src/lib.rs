@@ -14,23 +14,27 @@
 //! a clock.
 
 mod audit;
+mod client;
 mod email;
 mod key;
 mod password;
 mod profile;
 mod role;
+mod secret_token;
 mod session;
 mod token;
 mod user;
 mod username;
 
 pub use audit::{AuditEvent, AuditKind, Outcome, Party, RequestContext};
+pub use client::{Client, ClientKind, GrantType, BROWSER_CLIENT_ID};
 pub use email::{Email, EmailError};
 pub use key::{KeyState, SigningAlgorithm, StoredKey};
 pub use password::{Password, PasswordError, PasswordPolicy, MAX_PASSWORD_BYTES};
 pub use profile::{NewProfile, Profile, ProfileError, ProfileField, ProfilePatch};
 pub use role::{Role, RoleError};
-pub use session::{NewSession, SessionId};
+pub use secret_token::{SecretDigest, SecretToken, SECRET_BYTES};
+pub use session::{NewRefreshToken, NewSession, RefreshPolicy, Session, SessionId};
 pub use token::{
     AccessClaims, AccessGrant, AccessTokenPolicy, Scope, TokenPolicyError,
     DEFAULT_ACCESS_TTL_SECONDS, MAX_ACCESS_TTL_SECONDS,

@@ -5,7 +5,7 @@ use std::fmt;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{Role, SessionId, UserId};
+use crate::{Role, SessionId};
 
 /// The longest access-token lifetime Genesis will issue, in seconds.
 pub const MAX_ACCESS_TTL_SECONDS: u64 = 3600;
@@ -68,7 +68,7 @@ impl AccessTokenPolicy {
         AccessClaims {
             issuer: self.issuer.clone(),
             audience: self.audience.clone(),
-            subject: grant.subject.to_string(),
+            subject: grant.subject.to_owned(),
             client_id: grant.client_id.to_owned(),
             issued_at: now,
             expires_at: now + self.ttl,
@@ -83,7 +83,8 @@ impl AccessTokenPolicy {
 /// Who a token is for: the inputs of `AccessTokenPolicy::claims_for`.
 #[derive(Debug, Clone, Copy)]
 pub struct AccessGrant<'a> {
-    pub subject: UserId,
+    /// A user's id, or a service client's id for `client_credentials`.
+    pub subject: &'a str,
     pub client_id: &'a str,
     pub token_id: Uuid,
     pub scope: &'a Scope,
@@ -155,6 +156,7 @@ impl fmt::Debug for Scope {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::UserId;
 
     #[test]
     fn a_lifetime_over_an_hour_is_refused() {
@@ -170,7 +172,7 @@ mod tests {
         let scope = Scope::default();
         let claims = policy.claims_for(
             AccessGrant {
-                subject: UserId::from_uuid(Uuid::from_u128(1)),
+                subject: &UserId::from_uuid(Uuid::from_u128(1)).to_string(),
                 client_id: "browser",
                 token_id: Uuid::from_u128(2),
                 scope: &scope,

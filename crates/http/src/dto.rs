@@ -1,12 +1,12 @@
 //! Request and response bodies.
 
 use genesis_app::{FieldError, FieldErrors};
-use genesis_domain::{NewProfile, Profile, ProfilePatch, User};
+use genesis_domain::{NewProfile, Profile, ProfilePatch, Session, SessionId, User};
 use serde::{Deserialize, Deserializer, Serialize};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-fn rfc3339(at: OffsetDateTime) -> String {
+pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&Rfc3339).unwrap_or_default()
 }
 
@@ -179,6 +179,45 @@ pub(crate) struct TokenForm {
     pub password: Option<String>,
     pub scope: Option<String>,
     pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub refresh_token: Option<String>,
+}
+
+/// The revocation (RFC 7009) and introspection (RFC 7662) forms.
+#[derive(Deserialize)]
+pub(crate) struct TokenLookupForm {
+    pub token: Option<String>,
+    pub token_type_hint: Option<String>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+}
+
+/// One of the caller's sessions.
+#[derive(Serialize)]
+pub(crate) struct SessionBody {
+    id: String,
+    client_id: String,
+    created_at: String,
+    last_used_at: String,
+    expires_at: String,
+    ip: Option<String>,
+    user_agent: Option<String>,
+    current: bool,
+}
+
+impl SessionBody {
+    pub(crate) fn new(session: &Session, current: Option<SessionId>) -> Self {
+        Self {
+            id: session.id.to_string(),
+            client_id: session.client_id.clone(),
+            created_at: rfc3339(session.created_at),
+            last_used_at: rfc3339(session.last_used_at),
+            expires_at: rfc3339(session.expires_at),
+            ip: session.ip.clone(),
+            user_agent: session.user_agent.clone(),
+            current: current == Some(session.id),
+        }
+    }
 }
 
 /// A successful token response (RFC 6749 §5.1).
@@ -188,4 +227,7 @@ pub(crate) struct TokenBody {
     pub token_type: &'static str,
     pub expires_in: i64,
     pub scope: String,
+    /// Native clients only; browser clients get it in the cookie.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }

@@ -39,6 +39,7 @@ pub(crate) enum OAuthCode {
     InvalidClient,
     InvalidGrant,
     InvalidScope,
+    UnauthorizedClient,
     UnsupportedGrantType,
     TemporarilyUnavailable,
     ServerError,
@@ -51,6 +52,7 @@ impl std::fmt::Display for OAuthCode {
             Self::InvalidClient => "invalid_client",
             Self::InvalidGrant => "invalid_grant",
             Self::InvalidScope => "invalid_scope",
+            Self::UnauthorizedClient => "unauthorized_client",
             Self::UnsupportedGrantType => "unsupported_grant_type",
             Self::TemporarilyUnavailable => "temporarily_unavailable",
             Self::ServerError => "server_error",
@@ -79,6 +81,27 @@ impl ApiError {
             _ => StatusCode::BAD_REQUEST,
         };
         Self::OAuth { status, code, description }
+    }
+
+    /// The RFC 6749 answer to a failed grant.
+    pub(crate) fn grant(err: genesis_app::GrantError) -> Self {
+        use genesis_app::GrantError;
+        match err {
+            GrantError::InvalidGrant => {
+                Self::oauth(OAuthCode::InvalidGrant, "The grant is not valid.")
+            }
+            GrantError::InvalidClient => {
+                Self::oauth(OAuthCode::InvalidClient, "Client authentication failed.")
+            }
+            GrantError::UnauthorizedClient => {
+                Self::oauth(OAuthCode::UnauthorizedClient, "The client may not use this grant.")
+            }
+            GrantError::InvalidScope => {
+                Self::oauth(OAuthCode::InvalidScope, "The requested scope is not allowed.")
+            }
+            GrantError::Busy => Self::Unavailable { oauth: true },
+            GrantError::Infrastructure(e) => Self::infrastructure(e, true),
+        }
     }
 
     /// Logs the cause once and returns the public error for it.

@@ -1,13 +1,14 @@
 //! Extractors: the bearer principal, and the body-parsing error mapping.
 
-use std::future::{ready, Ready};
+use std::future::Future;
+use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, UrlencodedError};
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::http::StatusCode;
 use actix_web::{web, FromRequest, HttpRequest};
-use genesis_app::Principal;
+use genesis_app::{AuthenticateError, Principal};
 
 use crate::error::{problem_response, ApiError, OAuthCode};
 use crate::HttpState;
@@ -23,34 +24,41 @@ pub(crate) struct Authenticated(pub Principal);
 
 impl FromRequest for Authenticated {
     type Error = ApiError;
-    type Future = Ready<Result<Self, ApiError>>;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        let state = req.app_data::<web::Data<HttpState>>().cloned();
+        let token = bearer_token(req);
+        Box::pin(async move {
+            let state = state.ok_or(ApiError::Internal { oauth: false })?;
+            let token = token?;
+            match state.authenticate.execute(&token).await {
+                Ok(principal) => Ok(Authenticated(principal)),
+                Err(AuthenticateError::Infrastructure(e)) => {
+                    Err(ApiError::infrastructure(e, false))
+                }
+                Err(err) => {
+                    tracing::info!(reason = %err, "bearer token refused");
+                    Err(ApiError::Unauthorized { presented: true })
+                }
+            }
+        })
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Authenticated, ApiError> {
-    let state =
-        req.app_data::<web::Data<HttpState>>().ok_or(ApiError::Internal { oauth: false })?;
+/// The bearer token of the `Authorization` header.
+fn bearer_token(req: &HttpRequest) -> Result<String, ApiError> {
     let Some(header) = req.headers().get(AUTHORIZATION) else {
         return Err(ApiError::Unauthorized { presented: false });
     };
-    let token = header
+    header
         .to_str()
         .ok()
         .and_then(|value| value.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim())
+        .map(|(_, token)| token.trim().to_owned())
         .filter(|token| !token.is_empty())
-        .ok_or(ApiError::Unauthorized { presented: true })?;
-    match state.authenticate.execute(token) {
-        Ok(principal) => Ok(Authenticated(principal)),
-        Err(err) => {
-            tracing::info!(reason = %err, "bearer token refused");
-            Err(ApiError::Unauthorized { presented: true })
-        }
-    }
+        .ok_or(ApiError::Unauthorized { presented: true })
 }
 
 /// JSON bodies: 64 KiB, `application/json` required; syntax errors 400, a wrong content type

@@ -12,7 +12,9 @@
 //! never `err.to_string()`; the cause chain is logged once at that boundary, and every error body
 //! (problem+json, or RFC 6749 §5.2 on the token endpoint) carries the request id.
 
+mod client_auth;
 mod context;
+mod cookie;
 mod dto;
 mod error;
 mod extract;
@@ -22,4 +24,4 @@ mod server;
 mod state;
 
 pub use server::{bind, serve, HttpOptions};
-pub use state::HttpState;
+pub use state::{HttpState, Site};

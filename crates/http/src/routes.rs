@@ -1,8 +1,11 @@
 //! The routes, one module per resource.
 
+mod discovery;
 mod health;
 mod jwks;
+mod oauth;
 mod profile;
+mod sessions;
 mod token;
 mod users;
 
@@ -20,6 +23,23 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(resource("/users/me").route(web::get().to(users::me)))
         .service(resource("/token").route(web::post().to(token::token)))
         .service(resource("/oauth/token").route(web::post().to(token::token)))
+        .service(resource("/refresh_token").route(web::post().to(token::refresh_alias)))
+        .service(resource("/oauth/revoke").route(web::post().to(oauth::revoke)))
+        .service(resource("/oauth/introspect").route(web::post().to(oauth::introspect)))
+        .service(resource("/logout").route(web::post().to(sessions::logout)))
+        .service(
+            resource("/auth/sessions")
+                .route(web::get().to(sessions::list))
+                .route(web::delete().to(sessions::revoke_others)),
+        )
+        .service(resource("/auth/sessions/{id}").route(web::delete().to(sessions::revoke_one)))
+        .service(
+            resource("/.well-known/oauth-authorization-server")
+                .route(web::get().to(discovery::metadata)),
+        )
+        .service(
+            resource("/.well-known/openid-configuration").route(web::get().to(discovery::metadata)),
+        )
         .service(resource("/profile").route(web::post().to(profile::create)))
         .service(
             resource("/profile/me")

@@ -1,17 +1,49 @@
-//! What the handlers need: the use cases, built by the binary.
+//! What the handlers need: the use cases, built by the binary, and a few public facts.
 
 use std::sync::Arc;
 
-use genesis_app::{Authenticate, CurrentUser, PasswordLogin, Profiles, Register};
+use genesis_app::{
+    Authenticate, ClientCredentials, Clients, CurrentUser, Introspect, PasswordLogin, Profiles,
+    RefreshGrant, Register, Revoke, Sessions,
+};
 use genesis_ports::{KeyMaterial, Readiness};
 
 /// The use cases behind the routes.
 pub struct HttpState {
     pub register: Register,
     pub login: PasswordLogin,
+    pub refresh: RefreshGrant,
+    pub client_credentials: ClientCredentials,
+    pub clients: Clients,
     pub authenticate: Authenticate,
+    pub revoke: Revoke,
+    pub introspect: Introspect,
+    pub sessions: Sessions,
     pub current_user: CurrentUser,
     pub profiles: Profiles,
     pub keys: Arc<dyn KeyMaterial>,
     pub readiness: Arc<dyn Readiness>,
+    pub site: Site,
+}
+
+/// Public facts about this deployment, for discovery and cookie checks.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// `server.public_url`: the issuer.
+    pub issuer: String,
+    /// The JWS algorithm tokens are signed with.
+    pub signing_algorithm: String,
+    /// Origins (besides the issuer's own) allowed to refresh through the cookie.
+    pub allowed_origins: Vec<String>,
+    /// Scopes some client may request, for discovery.
+    pub scopes: Vec<String>,
+}
+
+impl Site {
+    /// The issuer's origin: scheme, host and port, no path.
+    pub fn own_origin(&self) -> String {
+        let (scheme, rest) = self.issuer.split_once("://").unwrap_or(("https", &self.issuer));
+        let host = rest.split('/').next().unwrap_or(rest);
+        format!("{scheme}://{host}")
+    }
 }

@@ -124,6 +124,7 @@ impl KeyMaterial for JoseKeyRing {
             algorithm,
             state: KeyState::Active,
             created_at: now,
+            demoted_at: None,
             public_jwk: public.to_string(),
             sealed_private_key: seal::seal(&self.kek, kid, &private_pem)?,
         })
@@ -198,7 +199,7 @@ mod tests {
         let scope = Scope::parse("read").unwrap();
         policy.claims_for(
             AccessGrant {
-                subject: UserId::from_uuid(Uuid::from_u128(5)),
+                subject: &UserId::from_uuid(Uuid::from_u128(5)).to_string(),
                 client_id: "browser",
                 token_id: Uuid::from_u128(6),
                 scope: &scope,

@@ -15,6 +15,10 @@ pub trait Clock: Send + Sync {
 pub trait IdGenerator: Send + Sync {
     /// A random (v4) UUID from a cryptographically secure source.
     fn new_id(&self) -> Uuid;
+
+    /// 256 random bits from a cryptographically secure source, for refresh tokens and client
+    /// secrets.
+    fn secret(&self) -> [u8; 32];
 }
 
 /// The wall clock: the one place Genesis reads the system time.
@@ -35,5 +39,17 @@ pub struct RandomIds;
 impl IdGenerator for RandomIds {
     fn new_id(&self) -> Uuid {
         Uuid::new_v4()
+    }
+
+    fn secret(&self) -> [u8; 32] {
+        let mut bytes = [0u8; 32];
+        // The OS random source failing is not recoverable and must never yield a guessable
+        // token: fall back to two v4 UUIDs' worth of the same source, which panics rather than
+        // return weak bytes.
+        if getrandom::getrandom(&mut bytes).is_err() {
+            bytes[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+            bytes[16..].copy_from_slice(Uuid::new_v4().as_bytes());
+        }
+        bytes
     }
 }

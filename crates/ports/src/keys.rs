@@ -43,6 +43,21 @@ pub trait KeyStore: Send + Sync {
     async fn list(&self) -> Result<Vec<StoredKey>, StoreError>;
 
     /// Makes `key` the active key, demoting the current active key of the same algorithm to
-    /// previous, and records `audit`, in one transaction.
+    /// previous (stamped with the time of its demotion), and records `audit`, in one
+    /// transaction.
     async fn activate(&self, key: StoredKey, audit: AuditEvent) -> Result<(), StoreError>;
+
+    /// Unpublishes a previous key and records `audit`, in one transaction. MUST refuse the
+    /// active key (`Active`) so signing never stops.
+    async fn retire(&self, kid: &str, audit: AuditEvent) -> Result<RetireOutcome, StoreError>;
+}
+
+/// What `KeyStore::retire` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetireOutcome {
+    Retired,
+    /// The key signs new tokens: rotate first.
+    Active,
+    /// No such key, or retired already.
+    NotFound,
 }

@@ -1,7 +1,8 @@
 //! # genesis-ports
 //!
 //! The traits the use cases need from the outside world: storage (`UserRepository`,
-//! `ProfileRepository`, `SessionStore`, `KeyStore`, `AuditLog`), cryptography
+//! `ProfileRepository`, `SessionStore`, `RevocationList`, `ClientRepository`, `KeyStore`,
+//! `AuditLog`), cryptography
 //! (`PasswordHasher`, `TokenSigner`, `TokenVerifier`, `KeyMaterial`) and the environment
 //! (`Clock`, `IdGenerator`). The `mocks` feature generates mockall doubles of each for tests.
 //!
@@ -13,23 +14,29 @@
 //! happened (`Duplicate`, `Unavailable`, ...) so the HTTP layer can map them without guessing.
 
 mod audit;
+mod clients;
 mod clock;
 mod crypto;
 mod keys;
 mod profiles;
+mod revocation;
 mod sessions;
 mod users;
 
 pub use audit::{AuditError, AuditLog};
+pub use clients::{ClientRepository, CreateClientError};
 pub use clock::{Clock, IdGenerator, RandomIds, SystemClock};
 pub use crypto::{HashError, PasswordHasher, SignError, TokenSigner, TokenVerifier, VerifyError};
-pub use keys::{KeyError, KeyMaterial, KeyStore};
+pub use keys::{KeyError, KeyMaterial, KeyStore, RetireOutcome};
 pub use profiles::{CreateProfileError, ProfileRepository};
-pub use sessions::SessionStore;
+pub use revocation::RevocationList;
+pub use sessions::{RefreshState, Rotation, RotationOutcome, SessionStore};
 pub use users::{CreateUserError, UserRepository};
 
 #[cfg(feature = "mocks")]
 pub use audit::MockAuditLog;
+#[cfg(feature = "mocks")]
+pub use clients::MockClientRepository;
 #[cfg(feature = "mocks")]
 pub use clock::{MockClock, MockIdGenerator};
 #[cfg(feature = "mocks")]
@@ -38,6 +45,8 @@ pub use crypto::{MockPasswordHasher, MockTokenSigner, MockTokenVerifier};
 pub use keys::{MockKeyMaterial, MockKeyStore};
 #[cfg(feature = "mocks")]
 pub use profiles::MockProfileRepository;
+#[cfg(feature = "mocks")]
+pub use revocation::MockRevocationList;
 #[cfg(feature = "mocks")]
 pub use sessions::MockSessionStore;
 #[cfg(feature = "mocks")]

@@ -37,6 +37,9 @@ enum Command {
     /// Manage signing keys.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Manage OAuth clients.
+    #[command(subcommand)]
+    Clients(ClientsCommand),
     /// Print the effective configuration, secrets redacted.
     Config,
 }
@@ -71,6 +74,43 @@ enum KeysCommand {
     },
     /// Make a new active key; the previous one stays published for verification.
     Rotate,
+    /// Unpublish a previous key (tokens it signed stop verifying).
+    #[command(after_help = "Example:\n  genesis keys retire 3f2a9c0d4b1e4f6a8c7d5e4f3a2b1c0d")]
+    Retire {
+        /// The key id, as `genesis keys list` shows it.
+        kid: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ClientsCommand {
+    /// Register a client. A service client without --secret-stdin gets a generated secret,
+    /// printed once.
+    #[command(
+        after_help = "Examples:\n  genesis clients create --id reports --kind service --scope reports.read\n  genesis clients create --id mobile --kind native"
+    )]
+    Create {
+        #[arg(long)]
+        id: String,
+        /// browser, native or service.
+        #[arg(long, value_parser = ["browser", "native", "service"])]
+        kind: String,
+        /// Read a service client's secret (at least 32 characters) from standard input.
+        #[arg(long)]
+        secret_stdin: bool,
+        /// A grant the client may use (repeatable): password, refresh_token, client_credentials.
+        #[arg(long = "grant", value_name = "GRANT")]
+        grants: Vec<String>,
+        /// A scope the client may request (repeatable).
+        #[arg(long = "scope", value_name = "SCOPE")]
+        scopes: Vec<String>,
+    },
+    /// List clients: configured and registered.
+    List {
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Parses the arguments, runs the command, and maps the outcome to an exit code.
@@ -115,6 +155,16 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             }
             Command::Keys(KeysCommand::List { json }) => commands::keys::list(settings, json).await,
             Command::Keys(KeysCommand::Rotate) => commands::keys::rotate(settings).await,
+            Command::Keys(KeysCommand::Retire { kid }) => {
+                commands::keys::retire(settings, kid).await
+            }
+            Command::Clients(ClientsCommand::Create { id, kind, secret_stdin, grants, scopes }) => {
+                let args = commands::clients::CreateArgs { id, kind, secret_stdin, grants, scopes };
+                commands::clients::create(settings, args).await
+            }
+            Command::Clients(ClientsCommand::List { json }) => {
+                commands::clients::list(settings, json).await
+            }
             Command::Config => commands::config::run(&settings),
         }
     })

@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+mod cli_context;
+pub(crate) mod clients;
 pub(crate) mod config;
 pub(crate) mod keys;
 pub(crate) mod migrate;

@@ -4,12 +4,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use genesis_app::{
-    Authenticate, Client, ClientKind, ClientRegistry, CurrentUser, PasswordLogin, Ports, Profiles,
-    Register, SessionPolicy, SigningKeys,
+    Authenticate, ClientCredentials, Clients, CurrentUser, Introspect, PasswordLogin, Ports,
+    Profiles, RefreshGrant, Register, Revoke, Sessions, SigningKeys, TokenPolicies,
 };
 use genesis_argon::{Argon2Hasher, Argon2Settings};
-use genesis_domain::{AccessTokenPolicy, PasswordPolicy, Scope, SigningAlgorithm};
-use genesis_http::HttpState;
+use genesis_domain::{
+    AccessTokenPolicy, Client, ClientKind, GrantType, PasswordPolicy, RefreshPolicy, Scope,
+    SecretToken, SigningAlgorithm,
+};
+use genesis_http::{HttpState, Site};
 use genesis_jose::{JoseKeyRing, VerifyPolicy};
 use genesis_ports::{RandomIds, SystemClock};
 use genesis_store::{ConnectError, Store};
@@ -75,6 +78,8 @@ pub(crate) fn ports(settings: &Settings, store: &Store) -> Result<Ports, Failure
         users: store.clone(),
         profiles: store.clone(),
         sessions: store.clone(),
+        revocations: store.clone(),
+        clients: store.clone(),
         keys: store.clone(),
         audit: store,
         hasher: Arc::new(hasher),
@@ -91,20 +96,55 @@ pub(crate) fn register(settings: &Settings, ports: &Ports) -> Register {
     Register::new(ports.clone(), PasswordPolicy::new(settings.passwords.min_length))
 }
 
-fn clients(settings: &Settings) -> ClientRegistry {
-    let scopes = |list: &[String]| Scope::parse(&list.join(" ")).unwrap_or_default();
-    let configured = settings
+/// The clients of the configuration's `[[clients]]` tables (validated at load).
+fn configured_clients(settings: &Settings) -> Vec<Client> {
+    settings
         .clients
         .iter()
         .filter_map(|c| {
+            let kind = ClientKind::parse(&c.kind)?;
+            let grants = if c.grants.is_empty() {
+                GrantType::defaults_for(kind)
+            } else {
+                c.grants.iter().filter_map(|g| GrantType::parse(g)).collect()
+            };
             Some(Client {
                 id: c.id.clone(),
-                kind: ClientKind::parse(&c.kind)?,
-                allowed_scopes: scopes(&c.scopes),
+                kind,
+                allowed_scopes: Scope::parse(&c.scopes.join(" ")).unwrap_or_default(),
+                grants,
+                secret_digest: c
+                    .secret
+                    .as_deref()
+                    .and_then(SecretToken::presented)
+                    .map(|s| s.digest()),
             })
         })
-        .collect();
-    ClientRegistry::new(Scope::default(), configured)
+        .collect()
+}
+
+/// Every client this server knows.
+pub(crate) fn clients(settings: &Settings, ports: &Ports) -> Clients {
+    Clients::new(configured_clients(settings), ports.clients.clone())
+}
+
+fn seconds(value: u64) -> time::Duration {
+    time::Duration::seconds(i64::try_from(value).unwrap_or(i64::MAX))
+}
+
+/// The token lifetimes and claims.
+pub(crate) fn token_policies(settings: &Settings) -> Result<TokenPolicies, Failure> {
+    let access = AccessTokenPolicy::new(
+        settings.tokens.access_ttl_seconds,
+        &settings.public_url(),
+        &settings.tokens.audience,
+    )
+    .map_err(|e| Failure::Config(format!("configuration error: tokens: {e}")))?;
+    let refresh = RefreshPolicy {
+        idle_ttl: seconds(settings.tokens.refresh_idle_ttl_seconds),
+        absolute_ttl: seconds(settings.tokens.refresh_absolute_ttl_seconds),
+    };
+    Ok(TokenPolicies { access, refresh })
 }
 
 /// The HTTP adapter's state.
@@ -112,34 +152,49 @@ pub(crate) fn http_state(
     settings: &Settings,
     ports: &Ports,
     store: &Store,
+    keys: Arc<SigningKeys>,
 ) -> Result<HttpState, Failure> {
-    let tokens = AccessTokenPolicy::new(
-        settings.tokens.access_ttl_seconds,
-        &settings.public_url(),
-        &settings.tokens.audience,
-    )
-    .map_err(|e| Failure::Config(format!("configuration error: tokens: {e}")))?;
-    let absolute = i64::try_from(settings.tokens.refresh_absolute_ttl_seconds).unwrap_or(i64::MAX);
-    let sessions = SessionPolicy { absolute_ttl: time::Duration::seconds(absolute) };
+    let policies = token_policies(settings)?;
+    let mut scopes: Vec<String> =
+        settings.clients.iter().flat_map(|c| c.scopes.iter().cloned()).collect();
+    scopes.sort();
+    scopes.dedup();
     Ok(HttpState {
         register: register(settings, ports),
-        login: PasswordLogin::new(ports.clone(), clients(settings), tokens, sessions),
-        authenticate: Authenticate::new(ports.clone()),
+        login: PasswordLogin::new(ports.clone(), policies.clone()),
+        refresh: RefreshGrant::new(ports.clone(), policies.clone()),
+        client_credentials: ClientCredentials::new(ports.clone(), policies),
+        clients: clients(settings, ports),
+        authenticate: Authenticate::new(ports.clone(), keys),
+        revoke: Revoke::new(ports.clone()),
+        introspect: Introspect::new(ports.clone()),
+        sessions: Sessions::new(ports.clone()),
         current_user: CurrentUser::new(ports.clone()),
         profiles: Profiles::new(ports.clone()),
         keys: ports.key_material.clone(),
         readiness: Arc::new(store.clone()),
+        site: Site {
+            issuer: settings.public_url(),
+            signing_algorithm: settings.tokens.algorithm.clone(),
+            allowed_origins: settings.cors.allowed_origins.clone(),
+            scopes,
+        },
     })
 }
 
-/// Makes sure a signing key exists and is loaded.
-pub(crate) async fn ready_keys(settings: &Settings, ports: &Ports) -> Result<(), Failure> {
-    match SigningKeys::new(ports.clone()).ensure_active(algorithm(settings)).await {
+/// Makes sure a signing key exists and is loaded; returns the key use cases, shared with the
+/// bearer authentication and the key watcher.
+pub(crate) async fn ready_keys(
+    settings: &Settings,
+    ports: &Ports,
+) -> Result<Arc<SigningKeys>, Failure> {
+    let keys = Arc::new(SigningKeys::new(ports.clone()));
+    match keys.ensure_active(algorithm(settings)).await {
         Ok(Some(kid)) => {
             tracing::info!(kid = %kid, algorithm = %settings.tokens.algorithm, "generated the first signing key");
-            Ok(())
         }
-        Ok(None) => Ok(()),
-        Err(err) => Err(Failure::runtime("loading signing keys", err)),
+        Ok(None) => {}
+        Err(err) => return Err(Failure::runtime("loading signing keys", err)),
     }
+    Ok(keys)
 }

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use genesis_domain::{AuditEvent, KeyState, SigningAlgorithm, StoredKey};
-use genesis_ports::{KeyStore, StoreError};
+use genesis_ports::{KeyStore, RetireOutcome, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -19,6 +19,7 @@ fn key_from_row(row: signing_key::Model) -> Result<StoredKey, StoreError> {
             .ok_or_else(|| corrupt("key algorithm"))?,
         state: KeyState::parse(&row.state).ok_or_else(|| corrupt("key state"))?,
         created_at: instant(row.created_at)?,
+        demoted_at: row.demoted_at.map(instant).transpose()?,
         kid: row.kid,
         public_jwk: row.public_jwk,
         sealed_private_key: row.sealed_private_key,
@@ -41,6 +42,7 @@ impl KeyStore for Store {
         let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
         signing_key::Entity::update_many()
             .col_expr(signing_key::Column::State, Expr::value(KeyState::Previous.as_str()))
+            .col_expr(signing_key::Column::DemotedAt, Expr::value(seconds(key.created_at)))
             .filter(signing_key::Column::State.eq(KeyState::Active.as_str()))
             .filter(signing_key::Column::Algorithm.eq(key.algorithm.as_str()))
             .exec(&txn)
@@ -51,11 +53,38 @@ impl KeyStore for Store {
             algorithm: Set(key.algorithm.as_str().to_owned()),
             state: Set(KeyState::Active.as_str().to_owned()),
             created_at: Set(seconds(key.created_at)),
+            demoted_at: Set(None),
             public_jwk: Set(key.public_jwk),
             sealed_private_key: Set(key.sealed_private_key),
         };
         row.insert(&txn).await.map_err(store_error("inserting a signing key"))?;
         audit::append(&txn, &event).await?;
         txn.commit().await.map_err(store_error("committing a signing key"))
+    }
+
+    async fn retire(&self, kid: &str, event: AuditEvent) -> Result<RetireOutcome, StoreError> {
+        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let retired = signing_key::Entity::update_many()
+            .col_expr(signing_key::Column::State, Expr::value(KeyState::Retired.as_str()))
+            .filter(signing_key::Column::Kid.eq(kid))
+            .filter(signing_key::Column::State.eq(KeyState::Previous.as_str()))
+            .exec(&txn)
+            .await
+            .map_err(store_error("retiring a signing key"))?
+            .rows_affected;
+        if retired == 1 {
+            audit::append(&txn, &event).await?;
+            txn.commit().await.map_err(store_error("committing a retirement"))?;
+            return Ok(RetireOutcome::Retired);
+        }
+        let current = signing_key::Entity::find_by_id(kid.to_owned())
+            .one(&txn)
+            .await
+            .map_err(store_error("reading a signing key"))?;
+        txn.rollback().await.map_err(store_error("rolling back"))?;
+        Ok(match current {
+            Some(row) if row.state == KeyState::Active.as_str() => RetireOutcome::Active,
+            _ => RetireOutcome::NotFound,
+        })
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The storage adapter: sea-orm over SQLite (the embedded default), MySQL/MariaDB and
 //! PostgreSQL, chosen by the URL scheme. Implements `UserRepository`, `ProfileRepository`,
-//! `SessionStore`, `KeyStore` and `AuditLog`, and applies the `genesis-migration` schema.
+//! `SessionStore`, `RevocationList`, `ClientRepository`, `KeyStore`, `AuditLog` and
+//! `Readiness`, and applies the `genesis-migration` schema.
 //!
 //! **May depend on:** `genesis-ports`, `genesis-domain`, `genesis-migration`, `sea-orm`. Never
 //! on another adapter; sea-orm types never leave this crate.
@@ -14,12 +15,14 @@
 //! reconnects by itself when the database returns.
 
 mod audit;
+mod clients;
 mod connect;
 mod convert;
 mod entity;
 mod error;
 mod keys;
 mod profiles;
+mod revocation;
 mod sessions;
 mod users;
 

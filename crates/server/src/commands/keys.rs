@@ -1,10 +1,11 @@
-//! `genesis keys list | rotate`.
+//! `genesis keys list | rotate | retire KID`.
 
 use genesis_app::SigningKeys;
 use genesis_ports::KeyStore;
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 
+use super::cli_context::cli_context;
 use crate::exit::Failure;
 use crate::{output, wiring, Settings};
 
@@ -31,13 +32,25 @@ pub(crate) async fn list(settings: Settings, as_json: bool) -> Result<(), Failur
     Ok(())
 }
 
-/// Generates a new active key; the previous one stays published. Prints the new kid.
+/// Generates a new active key; the previous one stays published. Prints the new kid. Running
+/// servers pick it up within 10 s.
 pub(crate) async fn rotate(settings: Settings) -> Result<(), Failure> {
     let store = wiring::open_store(&settings, true).await?;
     let ports = wiring::ports(&settings, &store)?;
-    let result = SigningKeys::new(ports).rotate(wiring::algorithm(&settings)).await;
+    let result = SigningKeys::new(ports).rotate(wiring::algorithm(&settings), &cli_context()).await;
     store.close().await;
     let kid = result.map_err(|e| Failure::runtime("rotating the signing key", e))?;
+    output::line(&kid);
+    Ok(())
+}
+
+/// Unpublishes a previous key: tokens it signed stop verifying.
+pub(crate) async fn retire(settings: Settings, kid: String) -> Result<(), Failure> {
+    let store = wiring::open_store(&settings, true).await?;
+    let ports = wiring::ports(&settings, &store)?;
+    let result = SigningKeys::new(ports).retire(&kid, &cli_context()).await;
+    store.close().await;
+    result.map_err(|e| Failure::runtime(&format!("retiring key {kid}"), e))?;
     output::line(&kid);
     Ok(())
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use genesis_http::HttpOptions;
 
 use crate::exit::Failure;
-use crate::{wiring, Settings};
+use crate::{keys_watch, wiring, Settings};
 
 /// Runs the server until SIGTERM or SIGINT.
 pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), Failure> {
@@ -18,8 +18,9 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     settings.server.public_url.get_or_insert_with(|| format!("http://{address}"));
     let store = wiring::open_store(&settings, !no_migrate).await?;
     let ports = wiring::ports(&settings, &store)?;
-    wiring::ready_keys(&settings, &ports).await?;
-    let state = Arc::new(wiring::http_state(&settings, &ports, &store)?);
+    let keys = wiring::ready_keys(&settings, &ports).await?;
+    let state = Arc::new(wiring::http_state(&settings, &ports, &store, keys.clone())?);
+    let watcher = tokio::spawn(keys_watch::watch(keys));
     tracing::warn!(
         "rate limits (limits.*) and account lockout (lockout.*) are not enforced by this version"
     );
@@ -30,9 +31,9 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
         client_request_timeout: Duration::from_secs(10),
         keep_alive: Duration::from_secs(30),
     };
-    genesis_http::serve(listener, state, options)
-        .await
-        .map_err(|e| Failure::runtime("serving", e))?;
+    let served = genesis_http::serve(listener, state, options).await;
+    watcher.abort();
+    served.map_err(|e| Failure::runtime("serving", e))?;
     tracing::info!("stopped");
     store.close().await;
     Ok(())

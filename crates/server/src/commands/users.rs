@@ -3,9 +3,10 @@
 use std::io::Read;
 
 use genesis_app::RegisterError;
-use genesis_domain::{RequestContext, Role};
+use genesis_domain::Role;
 use secrecy::SecretString;
 
+use super::cli_context::cli_context;
 use crate::exit::Failure;
 use crate::{output, wiring, Settings};
 
@@ -21,12 +22,7 @@ pub(crate) async fn create(
     let ports = wiring::ports(&settings, &store)?;
     let register = wiring::register(&settings, &ports);
     let input = genesis_app::Registration { username, email, password, role };
-    let context = RequestContext {
-        request_id: "cli".into(),
-        ip: None,
-        user_agent: Some("genesis-cli".into()),
-    };
-    let result = register.execute(input, &context).await;
+    let result = register.execute(input, &cli_context()).await;
     store.close().await;
     match result {
         Ok(user) => {

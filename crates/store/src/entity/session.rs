@@ -7,6 +7,7 @@ pub struct Model {
     pub id: String,
     pub user_id: String,
     pub client_id: String,
+    pub scope: String,
     pub created_at: i64,
     pub last_used_at: i64,
     pub expires_at: i64,

@@ -8,6 +8,7 @@ pub struct Model {
     pub algorithm: String,
     pub state: String,
     pub created_at: i64,
+    pub demoted_at: Option<i64>,
     pub public_jwk: String,
     pub sealed_private_key: String,
 }

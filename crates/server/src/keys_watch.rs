@@ -1,0 +1,44 @@
+//! Keeping every instance's key ring in step with the store: a rotation or retirement made by
+//! `genesis keys` (or another instance) is picked up within `POLL_INTERVAL`, and previous keys
+//! whose tokens have all expired are retired.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use genesis_app::SigningKeys;
+use genesis_domain::MAX_ACCESS_TTL_SECONDS;
+
+/// How often the store is asked whether the keys changed (the contract allows 10 s).
+const POLL_INTERVAL: Duration = Duration::from_secs(5);
+/// How often previous keys are considered for retirement.
+const SWEEP_EVERY_POLLS: u32 = 60;
+/// A previous key is retired this long after it stopped signing: the longest token lifetime
+/// plus the verification leeway.
+const RETIRE_AFTER_SECONDS: i64 = MAX_ACCESS_TTL_SECONDS as i64 + 60;
+
+/// Runs until the process ends.
+pub(crate) async fn watch(keys: Arc<SigningKeys>) {
+    let mut ticker = tokio::time::interval(POLL_INTERVAL);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut polls: u32 = 0;
+    loop {
+        ticker.tick().await;
+        polls = polls.wrapping_add(1);
+        if polls % SWEEP_EVERY_POLLS == 0 {
+            match keys.sweep(time::Duration::seconds(RETIRE_AFTER_SECONDS)).await {
+                Ok(retired) if !retired.is_empty() => {
+                    tracing::info!(kids = ?retired, "retired signing keys whose tokens have expired")
+                }
+                Ok(_) => {}
+                Err(err) => tracing::warn!(error = %err, "sweeping signing keys failed"),
+            }
+        }
+        match keys.reload_if_changed().await {
+            Ok(true) => tracing::info!("signing keys reloaded"),
+            Ok(false) => {}
+            Err(err) => {
+                tracing::warn!(error = %err, "checking signing keys failed; keeping the loaded ones")
+            }
+        }
+    }
+}
