@@ -11,5 +11,7 @@ mod api {
     pub mod errors;
     pub mod identity;
     pub mod profiles;
+    pub mod refresh;
+    pub mod revocation;
     pub mod tokens;
 }

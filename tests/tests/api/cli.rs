@@ -78,8 +78,12 @@ async fn configuration_errors_exit_2_naming_the_key() {
     assert!(stderr.contains("access_ttl_seconds"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
 
-    let too_long = app.cli(&["--config", "/nonexistent/genesis.toml", "config"], "");
-    assert_eq!(too_long.status.code(), Some(2));
+    let missing_file = std::process::Command::new(env!("CARGO_BIN_EXE_genesis-under-test"))
+        .args(["--config", "/nonexistent/genesis.toml", "config"])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(missing_file.status.code(), Some(2));
     let unknown_flag = app.cli(&["serve", "--no-such-flag"], "");
     assert_eq!(unknown_flag.status.code(), Some(2));
 }

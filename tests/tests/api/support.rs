@@ -13,7 +13,10 @@ mod app;
 mod database;
 pub mod jwt;
 
-pub use app::{spawn_app, spawn_app_with, strong_password, unique, TestApp};
+pub use app::{
+    spawn_app, spawn_app_with, strong_password, unique, TestApp, NATIVE_CLIENT, SERVICE_CLIENT,
+    SERVICE_SECRET,
+};
 pub use database::Engine;
 
 /// Runs one scenario `async fn NAME(app: TestApp)` on SQLite, MariaDB and PostgreSQL: the

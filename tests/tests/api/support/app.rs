@@ -46,6 +46,23 @@ pub async fn spawn_app_with(db: Engine, env: &[(&str, &str)]) -> TestApp {
     launch(db, workdir, database, env, true)
 }
 
+/// The `[[clients]]` every test server knows.
+pub const NATIVE_CLIENT: &str = "test-native";
+pub const SERVICE_CLIENT: &str = "test-service";
+pub const SERVICE_SECRET: &str = "test-service-secret-0123456789-abcdef";
+const TEST_CONFIG: &str = r#"
+[[clients]]
+id = "test-native"
+kind = "native"
+scopes = ["profile", "read"]
+
+[[clients]]
+id = "test-service"
+kind = "service"
+secret = "test-service-secret-0123456789-abcdef"
+scopes = ["reports.read"]
+"#;
+
 fn launch(
     db: Engine,
     workdir: PathBuf,
@@ -53,9 +70,13 @@ fn launch(
     env: &[(&str, &str)],
     owns_resources: bool,
 ) -> TestApp {
+    let config = workdir.join("genesis.toml");
+    std::fs::write(&config, TEST_CONFIG).unwrap();
     let mut command = Command::new(env!("CARGO_BIN_EXE_genesis-under-test"));
     command
         .arg("serve")
+        .arg("--config")
+        .arg(&config)
         .current_dir(&workdir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -186,6 +207,20 @@ impl TestApp {
         (body["id"].as_str().unwrap().to_owned(), username, password)
     }
 
+    /// Logs in with the password grant as the native test client.
+    pub async fn native_login(&self, username: &str, password: &str) -> Response {
+        self.post_form(
+            "/token",
+            &[
+                ("grant_type", "password"),
+                ("username", username),
+                ("password", password),
+                ("client_id", NATIVE_CLIENT),
+            ],
+        )
+        .await
+    }
+
     /// Logs in with the password grant.
     pub async fn login(&self, username: &str, password: &str) -> Response {
         self.post_form(
@@ -214,6 +249,8 @@ impl TestApp {
         use std::io::Write;
         let mut child = Command::new(env!("CARGO_BIN_EXE_genesis-under-test"))
             .args(args)
+            .arg("--config")
+            .arg(self.workdir.join("genesis.toml"))
             .current_dir(&self.workdir)
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
