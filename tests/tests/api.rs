@@ -10,6 +10,7 @@ mod api {
     pub mod cli;
     pub mod errors;
     pub mod identity;
+    pub mod interop;
     pub mod profiles;
     pub mod refresh;
     pub mod revocation;

@@ -13,10 +13,10 @@ mod cli;
 mod commands;
 mod exit;
 mod kek;
-mod keys_watch;
 mod output;
 mod settings;
 mod telemetry;
+mod upkeep;
 mod wiring;
 
 pub use settings::{load as load_settings, Settings};

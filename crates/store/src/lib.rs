@@ -22,6 +22,7 @@ mod entity;
 mod error;
 mod keys;
 mod profiles;
+mod prune;
 mod revocation;
 mod sessions;
 mod users;

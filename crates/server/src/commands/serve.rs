@@ -6,7 +6,7 @@ use std::time::Duration;
 use genesis_http::HttpOptions;
 
 use crate::exit::Failure;
-use crate::{keys_watch, wiring, Settings};
+use crate::{upkeep, wiring, Settings};
 
 /// Runs the server until SIGTERM or SIGINT.
 pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), Failure> {
@@ -20,7 +20,7 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     let ports = wiring::ports(&settings, &store)?;
     let keys = wiring::ready_keys(&settings, &ports).await?;
     let state = Arc::new(wiring::http_state(&settings, &ports, &store, keys.clone())?);
-    let watcher = tokio::spawn(keys_watch::watch(keys));
+    let watcher = tokio::spawn(upkeep::watch(keys, store.clone()));
     tracing::warn!(
         "rate limits (limits.*) and account lockout (lockout.*) are not enforced by this version"
     );

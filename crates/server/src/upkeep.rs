@@ -1,12 +1,15 @@
-//! Keeping every instance's key ring in step with the store: a rotation or retirement made by
-//! `genesis keys` (or another instance) is picked up within `POLL_INTERVAL`, and previous keys
-//! whose tokens have all expired are retired.
+//! Background upkeep: keeping every instance's key ring in step with the store (a rotation or
+//! retirement made by `genesis keys`, or by another instance, is picked up within
+//! `POLL_INTERVAL`), retiring previous keys whose tokens have all expired, and pruning expired
+//! revocations, refresh tokens and long-ended sessions.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use genesis_app::SigningKeys;
 use genesis_domain::MAX_ACCESS_TTL_SECONDS;
+use genesis_ports::{Clock, SystemClock};
+use genesis_store::Store;
 
 /// How often the store is asked whether the keys changed (the contract allows 10 s).
 const POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -17,7 +20,7 @@ const SWEEP_EVERY_POLLS: u32 = 60;
 const RETIRE_AFTER_SECONDS: i64 = MAX_ACCESS_TTL_SECONDS as i64 + 60;
 
 /// Runs until the process ends.
-pub(crate) async fn watch(keys: Arc<SigningKeys>) {
+pub(crate) async fn watch(keys: Arc<SigningKeys>, store: Store) {
     let mut ticker = tokio::time::interval(POLL_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut polls: u32 = 0;
@@ -25,6 +28,14 @@ pub(crate) async fn watch(keys: Arc<SigningKeys>) {
         ticker.tick().await;
         polls = polls.wrapping_add(1);
         if polls % SWEEP_EVERY_POLLS == 0 {
+            match store.prune(SystemClock.now()).await {
+                Ok(0) => {}
+                Ok(rows) => tracing::info!(
+                    rows,
+                    "pruned expired revocations, refresh tokens and ended sessions"
+                ),
+                Err(err) => tracing::warn!(error = %err, "pruning failed"),
+            }
             match keys.sweep(time::Duration::seconds(RETIRE_AFTER_SECONDS)).await {
                 Ok(retired) if !retired.is_empty() => {
                     tracing::info!(kids = ?retired, "retired signing keys whose tokens have expired")
