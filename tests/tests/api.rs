@@ -7,7 +7,9 @@
 mod api {
     pub mod support;
 
+    pub mod access;
     pub mod cli;
+    pub mod edge;
     pub mod errors;
     pub mod identity;
     pub mod interop;

@@ -13,6 +13,8 @@
 //! exactly once and never inspects a message. Every credential failure collapses into the same
 //! variant before it leaves the use case.
 
+mod access;
+mod admin_users;
 mod authenticate;
 mod client_admin;
 mod client_credentials;
@@ -27,10 +29,13 @@ mod profiles;
 mod refresh;
 mod register;
 mod revoke;
+mod self_service;
 mod sessions;
 mod users;
 mod validation;
 
+pub use access::{AccessError, Authorize};
+pub use admin_users::{AdminError, AdminUsers, UserPage};
 pub use authenticate::{Authenticate, AuthenticateError, Principal};
 pub use client_admin::{ClientAdmin, ClientAdminError, NewClientRequest};
 pub use client_credentials::ClientCredentials;
@@ -45,6 +50,7 @@ pub use profiles::{ProfileInput, ProfileOpError, Profiles};
 pub use refresh::{RefreshGrant, RefreshRequest};
 pub use register::{Register, RegisterError, Registration};
 pub use revoke::Revoke;
+pub use self_service::{SelfService, SelfServiceError};
 pub use sessions::{SessionOpError, Sessions};
 pub use users::{CurrentUser, CurrentUserError};
 pub use validation::{FieldError, FieldErrors};

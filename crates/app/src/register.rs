@@ -53,8 +53,14 @@ impl Register {
         let mut errors = FieldErrors::default();
         let username = errors.check("username", Username::parse(&input.username));
         let email = errors.check("email", Email::parse(&input.email));
-        let password =
-            errors.check("password", self.policy.parse_new(input.password.expose_secret()));
+        let password = errors.check(
+            "password",
+            self.policy.parse_new_for(
+                input.password.expose_secret(),
+                &input.username,
+                &input.email,
+            ),
+        );
         let (Some(username), Some(email), Some(password)) = (username, email, password) else {
             return Err(RegisterError::Invalid(errors));
         };
@@ -117,8 +123,10 @@ mod tests {
             })
             .returning(|user, _| Ok(crate::test_support::stored(user)));
         let register = Register::new(ports.build(), PasswordPolicy::new(12));
-        let user =
-            register.execute(input("a long passphrase"), &RequestContext::default()).await.unwrap();
+        let user = register
+            .execute(input("violet kettle drums at noon"), &RequestContext::default())
+            .await
+            .unwrap();
         assert_eq!(user.username.as_str(), "ada");
     }
 
@@ -143,7 +151,9 @@ mod tests {
         ports.hasher.expect_hash().returning(|_| Ok(PasswordHash::from_phc("h".into())));
         ports.users.expect_create().returning(|_, _| Err(CreateUserError::Duplicate));
         let register = Register::new(ports.build(), PasswordPolicy::new(12));
-        let result = register.execute(input("a long passphrase"), &RequestContext::default()).await;
+        let result = register
+            .execute(input("violet kettle drums at noon"), &RequestContext::default())
+            .await;
         assert!(matches!(result, Err(RegisterError::Duplicate)));
     }
 
@@ -152,7 +162,9 @@ mod tests {
         let mut ports = TestPorts::new();
         ports.hasher.expect_hash().returning(|_| Err(HashError::Busy));
         let register = Register::new(ports.build(), PasswordPolicy::new(12));
-        let result = register.execute(input("a long passphrase"), &RequestContext::default()).await;
+        let result = register
+            .execute(input("violet kettle drums at noon"), &RequestContext::default())
+            .await;
         assert!(matches!(result, Err(RegisterError::Busy)));
     }
 }

@@ -22,6 +22,14 @@ pub enum AuditKind {
     TokenRevoked,
     TokenIntrospected,
     ClientCreated,
+    PasswordChanged,
+    UserUpdated,
+    UserDisabled,
+    UserDeleted,
+    RoleChanged,
+    UsersListed,
+    UserRead,
+    AccessDenied,
 }
 
 impl AuditKind {
@@ -43,6 +51,14 @@ impl AuditKind {
             Self::TokenRevoked => "token.revoked",
             Self::TokenIntrospected => "token.introspected",
             Self::ClientCreated => "client.created",
+            Self::PasswordChanged => "password.changed",
+            Self::UserUpdated => "user.updated",
+            Self::UserDisabled => "user.disabled",
+            Self::UserDeleted => "user.deleted",
+            Self::RoleChanged => "role.changed",
+            Self::UsersListed => "users.listed",
+            Self::UserRead => "user.read",
+            Self::AccessDenied => "access.denied",
         }
     }
 }

@@ -30,6 +30,10 @@ pub enum PasswordError {
     TooLong,
     #[error("must not contain control characters")]
     ControlCharacters,
+    #[error("must not contain your username or the name of your e-mail address")]
+    ContainsIdentity,
+    #[error("is too easy to guess: it is a common password or a predictable pattern; a few unrelated words make a strong one")]
+    Guessable,
 }
 
 impl PasswordPolicy {
@@ -57,6 +61,32 @@ impl PasswordPolicy {
             return Err(PasswordError::TooShort(self.min_chars));
         }
         Ok(Password(SecretString::from(normalised)))
+    }
+}
+
+impl PasswordPolicy {
+    /// Parses a new password for the user `username` with e-mail `email`: the policy of
+    /// `parse_new`, then the password must not contain the username or the e-mail's local part
+    /// (case-insensitively) and must not be guessable (zxcvbn's score below 2: a common
+    /// password, a dictionary word, a keyboard walk or sequence, or built from those inputs).
+    pub fn parse_new_for(
+        &self,
+        raw: &str,
+        username: &str,
+        email: &str,
+    ) -> Result<Password, PasswordError> {
+        let password = self.parse_new(raw)?;
+        let lowered = password.expose().to_lowercase();
+        let local_part = email.split('@').next().unwrap_or("");
+        let identities = [username.to_lowercase(), local_part.to_lowercase()];
+        if identities.iter().any(|id| id.chars().count() >= 3 && lowered.contains(id.as_str())) {
+            return Err(PasswordError::ContainsIdentity);
+        }
+        let estimate = zxcvbn::zxcvbn(password.expose(), &[username, email, local_part]);
+        if estimate.score() < zxcvbn::Score::Two {
+            return Err(PasswordError::Guessable);
+        }
+        Ok(password)
     }
 }
 
@@ -125,6 +155,38 @@ mod tests {
     fn debug_never_prints_the_secret() {
         let password = policy().parse_new("hunter2hunter2").unwrap();
         assert!(!format!("{password:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn common_passwords_and_patterns_are_refused() {
+        for common in ["password1234", "qwertyuiop123", "123456789012", "aaaaaaaaaaaaaaaa"] {
+            assert_eq!(
+                policy().parse_new_for(common, "someone", "someone@example.com").unwrap_err(),
+                PasswordError::Guessable,
+                "{common}"
+            );
+        }
+    }
+
+    #[test]
+    fn passwords_built_from_the_username_or_email_are_refused() {
+        let refused =
+            policy().parse_new_for("AliceWonderland!!", "alicewonderland", "x@example.com");
+        assert_eq!(refused.unwrap_err(), PasswordError::ContainsIdentity);
+        let by_email = policy().parse_new_for("my-jdoe-1987-pass!", "someone", "jdoe@example.com");
+        assert_eq!(by_email.unwrap_err(), PasswordError::ContainsIdentity);
+    }
+
+    #[test]
+    fn passphrases_and_unicode_passwords_are_welcome() {
+        let passphrase = "correct horse battery staple and a quiet river at dawn, twice over";
+        assert!(policy().parse_new_for(passphrase, "someone", "someone@example.com").is_ok());
+        assert!(policy()
+            .parse_new_for("ñandú pájaro veloz del sur", "someone", "someone@example.com")
+            .is_ok());
+        assert!(policy()
+            .parse_new_for("雪の降る夜に静かな街を歩く", "someone", "someone@example.com")
+            .is_ok());
     }
 
     #[test]

@@ -23,9 +23,13 @@ pub(crate) fn request_context(req: &HttpRequest) -> RequestContext {
         .get(actix_web::http::header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect());
+    let proxies = req
+        .app_data::<actix_web::web::Data<crate::HttpState>>()
+        .map(|s| s.site.trusted_proxies.clone())
+        .unwrap_or_default();
     RequestContext {
         request_id: current_request_id(),
-        ip: req.peer_addr().map(|addr| addr.ip().to_string()),
+        ip: crate::forwarded::client_ip(req, &proxies).map(|ip| ip.to_string()),
         user_agent,
     }
 }

@@ -231,3 +231,44 @@ pub(crate) struct TokenBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
 }
+
+/// `GET /users` query.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UserListQuery {
+    pub limit: Option<u64>,
+    pub cursor: Option<String>,
+    pub q: Option<String>,
+}
+
+/// `PATCH /users/{id}`: only what an administrator may change.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AdminPatchBody {
+    pub role: Option<String>,
+    pub disabled: Option<bool>,
+}
+
+/// `PATCH /users/me`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RenameBody {
+    pub username: Option<String>,
+    pub email: Option<String>,
+    pub current_password: String,
+}
+
+/// `PUT /users/me/password`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PasswordChangeBody {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// `DELETE /users/me`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReauthenticationBody {
+    pub current_password: String,
+}

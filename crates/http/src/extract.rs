@@ -3,11 +3,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
 use actix_web::error::{JsonPayloadError, UrlencodedError};
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::http::StatusCode;
-use actix_web::{web, FromRequest, HttpRequest};
+use actix_web::{web, HttpRequest};
 use genesis_app::{AuthenticateError, Principal};
 
 use crate::error::{problem_response, ApiError, OAuthCode};
@@ -18,32 +17,25 @@ pub(crate) const MAX_JSON_BYTES: usize = 64 * 1024;
 /// Largest form body accepted on the token endpoint.
 pub(crate) const MAX_FORM_BYTES: usize = 16 * 1024;
 
-/// The caller of a protected route, authenticated by a bearer access token taken from the
-/// `Authorization` header only (never the query string, never a cookie).
-pub(crate) struct Authenticated(pub Principal);
-
-impl FromRequest for Authenticated {
-    type Error = ApiError;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let state = req.app_data::<web::Data<HttpState>>().cloned();
-        let token = bearer_token(req);
-        Box::pin(async move {
-            let state = state.ok_or(ApiError::Internal { oauth: false })?;
-            let token = token?;
-            match state.authenticate.execute(&token).await {
-                Ok(principal) => Ok(Authenticated(principal)),
-                Err(AuthenticateError::Infrastructure(e)) => {
-                    Err(ApiError::infrastructure(e, false))
-                }
-                Err(err) => {
-                    tracing::info!(reason = %err, "bearer token refused");
-                    Err(ApiError::Unauthorized { presented: true })
-                }
+/// The principal of a verified, unrevoked bearer access token taken from the `Authorization`
+/// header only (never the query string, never a cookie). Only `authz` calls this.
+pub(crate) fn authenticate(
+    req: &HttpRequest,
+) -> Pin<Box<dyn Future<Output = Result<Principal, ApiError>>>> {
+    let state = req.app_data::<web::Data<HttpState>>().cloned();
+    let token = bearer_token(req);
+    Box::pin(async move {
+        let state = state.ok_or(ApiError::Internal { oauth: false })?;
+        let token = token?;
+        match state.authenticate.execute(&token).await {
+            Ok(principal) => Ok(principal),
+            Err(AuthenticateError::Infrastructure(e)) => Err(ApiError::infrastructure(e, false)),
+            Err(err) => {
+                tracing::info!(reason = %err, "bearer token refused");
+                Err(ApiError::Unauthorized { presented: true })
             }
-        })
-    }
+        }
+    })
 }
 
 /// The bearer token of the `Authorization` header.
@@ -109,6 +101,18 @@ fn describe_data_error(message: &str) -> String {
         }
     }
     "A field has a value of the wrong type.".to_owned()
+}
+
+/// Query strings: a malformed one is a 422 naming no value.
+pub(crate) fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        let response = problem_response(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "The query parameters are invalid.",
+            None,
+        );
+        actix_web::error::InternalError::from_response(err, response).into()
+    })
 }
 
 /// Form bodies on the token endpoint: errors are RFC 6749 `invalid_request`.

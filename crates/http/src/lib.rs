@@ -12,16 +12,18 @@
 //! never `err.to_string()`; the cause chain is logged once at that boundary, and every error body
 //! (problem+json, or RFC 6749 §5.2 on the token endpoint) carries the request id.
 
+mod authz;
 mod client_auth;
 mod context;
 mod cookie;
 mod dto;
 mod error;
 mod extract;
+mod forwarded;
 mod middleware;
 mod routes;
 mod server;
 mod state;
 
-pub use server::{bind, serve, HttpOptions};
+pub use server::{bind, load_tls, serve, HttpOptions, ServeError, TlsFiles};
 pub use state::{HttpState, Site};

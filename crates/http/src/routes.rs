@@ -1,5 +1,6 @@
 //! The routes, one module per resource.
 
+mod admin;
 mod discovery;
 mod health;
 mod jwks;
@@ -19,8 +20,24 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/health").route(web::get().to(health::health)))
         .service(resource("/ready").route(web::get().to(health::ready)))
         .service(resource("/.well-known/jwks.json").route(web::get().to(jwks::jwks)))
-        .service(resource("/users").route(web::post().to(users::register)))
-        .service(resource("/users/me").route(web::get().to(users::me)))
+        .service(
+            resource("/users")
+                .route(web::post().to(users::register))
+                .route(web::get().to(admin::list)),
+        )
+        .service(
+            resource("/users/me")
+                .route(web::get().to(users::me))
+                .route(web::patch().to(users::rename))
+                .route(web::delete().to(users::delete_me)),
+        )
+        .service(resource("/users/me/password").route(web::put().to(users::change_password)))
+        .service(
+            resource("/users/{id}")
+                .route(web::get().to(admin::get))
+                .route(web::patch().to(admin::patch))
+                .route(web::delete().to(admin::delete)),
+        )
         .service(resource("/token").route(web::post().to(token::token)))
         .service(resource("/oauth/token").route(web::post().to(token::token)))
         .service(resource("/refresh_token").route(web::post().to(token::refresh_alias)))

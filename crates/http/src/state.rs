@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use genesis_app::{
-    Authenticate, ClientCredentials, Clients, CurrentUser, Introspect, PasswordLogin, Profiles,
-    RefreshGrant, Register, Revoke, Sessions,
+    AdminUsers, Authenticate, Authorize, ClientCredentials, Clients, CurrentUser, Introspect,
+    PasswordLogin, Profiles, RefreshGrant, Register, Revoke, SelfService, Sessions,
 };
 use genesis_ports::{KeyMaterial, Readiness};
 
@@ -16,6 +16,9 @@ pub struct HttpState {
     pub client_credentials: ClientCredentials,
     pub clients: Clients,
     pub authenticate: Authenticate,
+    pub authorize: Authorize,
+    pub admin_users: AdminUsers,
+    pub self_service: SelfService,
     pub revoke: Revoke,
     pub introspect: Introspect,
     pub sessions: Sessions,
@@ -37,6 +40,8 @@ pub struct Site {
     pub allowed_origins: Vec<String>,
     /// Scopes some client may request, for discovery.
     pub scopes: Vec<String>,
+    /// Proxies whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Site {

@@ -31,7 +31,7 @@ pub use keys::{KeyError, KeyMaterial, KeyStore, RetireOutcome};
 pub use profiles::{CreateProfileError, ProfileRepository};
 pub use revocation::RevocationList;
 pub use sessions::{RefreshState, Rotation, RotationOutcome, SessionStore};
-pub use users::{CreateUserError, UserRepository};
+pub use users::{AdminChange, CreateUserError, UserQuery, UserRepository};
 
 #[cfg(feature = "mocks")]
 pub use audit::MockAuditLog;

@@ -8,7 +8,7 @@ use std::path::Path;
 use config::{Config, Environment, File, FileFormat};
 use serde::{Deserialize, Serialize};
 
-pub use validate::validate;
+pub use validate::{parse_cidr, validate};
 
 /// Every key the contract names (CONTRACT §2). Unknown keys are refused, so a typo in a
 /// security setting cannot pass silently.

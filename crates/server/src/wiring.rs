@@ -4,8 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use genesis_app::{
-    Authenticate, ClientCredentials, Clients, CurrentUser, Introspect, PasswordLogin, Ports,
-    Profiles, RefreshGrant, Register, Revoke, Sessions, SigningKeys, TokenPolicies,
+    AdminUsers, Authenticate, Authorize, ClientCredentials, Clients, CurrentUser, Introspect,
+    PasswordLogin, Ports, Profiles, RefreshGrant, Register, Revoke, SelfService, Sessions,
+    SigningKeys, TokenPolicies,
 };
 use genesis_argon::{Argon2Hasher, Argon2Settings};
 use genesis_domain::{
@@ -166,6 +167,12 @@ pub(crate) fn http_state(
         client_credentials: ClientCredentials::new(ports.clone(), policies),
         clients: clients(settings, ports),
         authenticate: Authenticate::new(ports.clone(), keys),
+        authorize: Authorize::new(ports.clone()),
+        admin_users: AdminUsers::new(ports.clone()),
+        self_service: SelfService::new(
+            ports.clone(),
+            PasswordPolicy::new(settings.passwords.min_length),
+        ),
         revoke: Revoke::new(ports.clone()),
         introspect: Introspect::new(ports.clone()),
         sessions: Sessions::new(ports.clone()),
@@ -178,6 +185,12 @@ pub(crate) fn http_state(
             signing_algorithm: settings.tokens.algorithm.clone(),
             allowed_origins: settings.cors.allowed_origins.clone(),
             scopes,
+            trusted_proxies: settings
+                .server
+                .trusted_proxies
+                .iter()
+                .filter_map(|c| crate::settings::parse_cidr(c))
+                .collect(),
         },
     })
 }

@@ -5,10 +5,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use genesis_app::ProfileOpError;
 use genesis_domain::Profile;
 
+use crate::authz::Me;
 use crate::context::request_context;
 use crate::dto::{ProfileBody, ProfilePatchBody, ProfileWriteBody};
 use crate::error::ApiError;
-use crate::extract::Authenticated;
 use crate::HttpState;
 
 fn mapped(err: ProfileOpError) -> ApiError {
@@ -32,7 +32,7 @@ fn ok(profile: Profile) -> HttpResponse {
 /// `POST /profile`: 201, or 409 when the caller has one.
 pub(crate) async fn create(
     state: web::Data<HttpState>,
-    who: Authenticated,
+    who: Me,
     req: HttpRequest,
     body: web::Json<ProfileWriteBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -47,17 +47,14 @@ pub(crate) async fn create(
 }
 
 /// `GET /profile/me`: 404 when the caller has none.
-pub(crate) async fn read(
-    state: web::Data<HttpState>,
-    who: Authenticated,
-) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn read(state: web::Data<HttpState>, who: Me) -> Result<HttpResponse, ApiError> {
     state.profiles.read(&who.0).await.map(ok).map_err(mapped)
 }
 
 /// `PUT /profile/me`: replaces every field.
 pub(crate) async fn replace(
     state: web::Data<HttpState>,
-    who: Authenticated,
+    who: Me,
     req: HttpRequest,
     body: web::Json<ProfileWriteBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -72,7 +69,7 @@ pub(crate) async fn replace(
 /// `PATCH /profile/me`: changes the fields present; `null` clears an optional one.
 pub(crate) async fn patch(
     state: web::Data<HttpState>,
-    who: Authenticated,
+    who: Me,
     req: HttpRequest,
     body: web::Json<ProfilePatchBody>,
 ) -> Result<HttpResponse, ApiError> {
@@ -83,7 +80,7 @@ pub(crate) async fn patch(
 /// `DELETE /profile/me`: 204.
 pub(crate) async fn delete(
     state: web::Data<HttpState>,
-    who: Authenticated,
+    who: Me,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     state.profiles.delete(&who.0, &request_context(&req)).await.map_err(mapped)?;

@@ -6,11 +6,11 @@ use genesis_app::SessionOpError;
 use genesis_domain::SessionId;
 use serde_json::json;
 
+use crate::authz::Me;
 use crate::context::request_context;
 use crate::cookie::cleared_refresh_cookie;
 use crate::dto::SessionBody;
 use crate::error::ApiError;
-use crate::extract::Authenticated;
 use crate::HttpState;
 
 fn mapped(err: SessionOpError) -> ApiError {
@@ -23,10 +23,7 @@ fn mapped(err: SessionOpError) -> ApiError {
 }
 
 /// `GET /auth/sessions`: the caller's live sessions, the current one marked.
-pub(crate) async fn list(
-    state: web::Data<HttpState>,
-    who: Authenticated,
-) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn list(state: web::Data<HttpState>, who: Me) -> Result<HttpResponse, ApiError> {
     let sessions = state.sessions.list(&who.0).await.map_err(mapped)?;
     let items: Vec<SessionBody> =
         sessions.iter().map(|s| SessionBody::new(s, who.0.session_id)).collect();
@@ -36,7 +33,7 @@ pub(crate) async fn list(
 /// `DELETE /auth/sessions/{id}`: 204; 404 for an unknown id or another user's session.
 pub(crate) async fn revoke_one(
     state: web::Data<HttpState>,
-    who: Authenticated,
+    who: Me,
     req: HttpRequest,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
@@ -48,7 +45,7 @@ pub(crate) async fn revoke_one(
 /// `DELETE /auth/sessions`: revokes every session of the caller but the current one.
 pub(crate) async fn revoke_others(
     state: web::Data<HttpState>,
-    who: Authenticated,
+    who: Me,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     state.sessions.revoke_others(&who.0, &request_context(&req)).await.map_err(mapped)?;
@@ -58,7 +55,7 @@ pub(crate) async fn revoke_others(
 /// `POST /logout`: ends the session, revokes the presented access token, clears the cookie.
 pub(crate) async fn logout(
     state: web::Data<HttpState>,
-    who: Authenticated,
+    who: Me,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
     state.sessions.logout(&who.0, &request_context(&req)).await.map_err(mapped)?;

@@ -1,13 +1,15 @@
 //! Registration and the current user.
 
+use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
-use genesis_app::{CurrentUserError, RegisterError, Registration};
+use genesis_app::{CurrentUserError, RegisterError, Registration, SelfServiceError};
 use genesis_domain::Role;
+use secrecy::SecretString;
 
+use crate::authz::Me;
 use crate::context::request_context;
-use crate::dto::{RegisterBody, UserBody};
+use crate::dto::{PasswordChangeBody, ReauthenticationBody, RegisterBody, RenameBody, UserBody};
 use crate::error::ApiError;
-use crate::extract::Authenticated;
 use crate::HttpState;
 
 /// `POST /users`: 201 with the user; 409 when the username or e-mail is taken (without saying
@@ -39,13 +41,79 @@ pub(crate) async fn register(
 }
 
 /// `GET /users/me`: the caller's own record.
-pub(crate) async fn me(
-    state: web::Data<HttpState>,
-    who: Authenticated,
-) -> Result<HttpResponse, ApiError> {
+pub(crate) async fn me(state: web::Data<HttpState>, who: Me) -> Result<HttpResponse, ApiError> {
     match state.current_user.execute(&who.0).await {
         Ok(user) => Ok(HttpResponse::Ok().json(UserBody::from(&user))),
         Err(CurrentUserError::Gone) => Err(ApiError::Unauthorized { presented: true }),
         Err(CurrentUserError::Infrastructure(e)) => Err(ApiError::infrastructure(e, false)),
     }
+}
+
+fn self_service_error(err: SelfServiceError) -> ApiError {
+    match err {
+        SelfServiceError::Invalid(errors) => ApiError::invalid(errors),
+        SelfServiceError::WrongPassword => {
+            ApiError::problem(StatusCode::FORBIDDEN, "The current password is not correct.")
+        }
+        SelfServiceError::Duplicate => ApiError::problem(
+            StatusCode::CONFLICT,
+            "The username or e-mail address is not available.",
+        ),
+        SelfServiceError::Gone => ApiError::Unauthorized { presented: true },
+        SelfServiceError::Busy => ApiError::Unavailable { oauth: false },
+        SelfServiceError::Infrastructure(e) => ApiError::infrastructure(e, false),
+    }
+}
+
+/// `PATCH /users/me` with `{username?, email?, current_password}`.
+pub(crate) async fn rename(
+    state: web::Data<HttpState>,
+    who: Me,
+    req: HttpRequest,
+    body: web::Json<RenameBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let current = SecretString::from(body.current_password);
+    let user = state
+        .self_service
+        .rename(&who.0, body.username, body.email, &current, &request_context(&req))
+        .await
+        .map_err(self_service_error)?;
+    Ok(HttpResponse::Ok().json(UserBody::from(&user)))
+}
+
+/// `PUT /users/me/password` with `{current_password, new_password}`: 204; every other session
+/// of the user ends.
+pub(crate) async fn change_password(
+    state: web::Data<HttpState>,
+    who: Me,
+    req: HttpRequest,
+    body: web::Json<PasswordChangeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    let (current, new) =
+        (SecretString::from(body.current_password), SecretString::from(body.new_password));
+    state
+        .self_service
+        .change_password(&who.0, &current, &new, &request_context(&req))
+        .await
+        .map_err(self_service_error)?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `DELETE /users/me` with `{current_password}`: 204; the user, profile and sessions go in one
+/// transaction.
+pub(crate) async fn delete_me(
+    state: web::Data<HttpState>,
+    who: Me,
+    req: HttpRequest,
+    body: web::Json<ReauthenticationBody>,
+) -> Result<HttpResponse, ApiError> {
+    let current = SecretString::from(body.into_inner().current_password);
+    state
+        .self_service
+        .delete(&who.0, &current, &request_context(&req))
+        .await
+        .map_err(self_service_error)?;
+    Ok(HttpResponse::NoContent().cookie(crate::cookie::cleared_refresh_cookie()).finish())
 }

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use genesis_http::HttpOptions;
+use genesis_http::{HttpOptions, TlsFiles};
 
 use crate::exit::Failure;
 use crate::{upkeep, wiring, Settings};
@@ -14,8 +14,17 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
         .map_err(|e| Failure::runtime(&format!("cannot listen on {}", settings.server.bind), e))?;
     let address =
         listener.local_addr().map_err(|e| Failure::runtime("reading the bound address", e))?;
+    let tls = match (&settings.server.tls_cert, &settings.server.tls_key) {
+        (Some(cert), Some(key)) => Some(TlsFiles { cert: cert.into(), key: key.into() }),
+        _ => None,
+    };
+    if let Some(files) = &tls {
+        genesis_http::load_tls(files)
+            .map_err(|e| Failure::Config(format!("configuration error: {e}")))?;
+    }
     // Without an explicit public URL the issuer is the address actually bound (port 0 included).
-    settings.server.public_url.get_or_insert_with(|| format!("http://{address}"));
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    settings.server.public_url.get_or_insert_with(|| format!("{scheme}://{address}"));
     let store = wiring::open_store(&settings, !no_migrate).await?;
     let ports = wiring::ports(&settings, &store)?;
     let keys = wiring::ready_keys(&settings, &ports).await?;
@@ -24,12 +33,13 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     tracing::warn!(
         "rate limits (limits.*) and account lockout (lockout.*) are not enforced by this version"
     );
-    tracing::info!(address = %address, profile = %settings.server.profile, "listening on http://{address}");
+    tracing::info!(address = %address, profile = %settings.server.profile, "listening on {scheme}://{address}");
     let options = HttpOptions {
         workers: std::thread::available_parallelism().map(usize::from).unwrap_or(2),
         shutdown_timeout: Duration::from_secs(30),
         client_request_timeout: Duration::from_secs(10),
         keep_alive: Duration::from_secs(30),
+        tls,
     };
     let served = genesis_http::serve(listener, state, options).await;
     watcher.abort();

@@ -84,13 +84,15 @@ pub fn validate(s: &Settings) -> Result<(), SettingsError> {
     if s.server.tls_cert.is_some() != s.server.tls_key.is_some() {
         return fail("server.tls_cert and server.tls_key must be set together");
     }
-    // Refused rather than ignored: serving plain HTTP where HTTPS was asked for, or keeping
-    // state per process where sharing was asked for, would weaken what the operator configured.
-    if s.server.tls_cert.is_some() {
-        return fail("server.tls_cert: native TLS is not available in this version; terminate TLS at a proxy listed in server.trusted_proxies");
-    }
+    // Refused rather than ignored: keeping state per process where sharing was asked for would
+    // weaken what the operator configured.
     if s.redis.url.is_some() {
         return fail("redis.url: the Redis adapters are not available in this version; run one instance without redis.url");
+    }
+    if s.server.trusted_proxies.iter().any(|cidr| parse_cidr(cidr).is_none()) {
+        return fail(
+            "server.trusted_proxies must list CIDRs such as 10.0.0.0/8 or single addresses",
+        );
     }
     validate_clients(s)?;
     if s.is_prod() {
@@ -100,6 +102,14 @@ pub fn validate(s: &Settings) -> Result<(), SettingsError> {
     } else {
         Ok(())
     }
+}
+
+/// A CIDR, or a single address as a /32 or /128.
+pub fn parse_cidr(text: &str) -> Option<ipnet::IpNet> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .ok()
+        .or_else(|| text.parse::<std::net::IpAddr>().ok().map(ipnet::IpNet::from))
 }
 
 fn validate_clients(s: &Settings) -> Result<(), SettingsError> {

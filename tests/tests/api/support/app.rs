@@ -121,9 +121,13 @@ impl TestApp {
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             let logs = self.logs();
-            if let Some(rest) = logs.split("listening on http://").nth(1) {
-                let address: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
-                return format!("http://{address}");
+            if let Some(rest) = logs.split("listening on ").nth(1) {
+                let url: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                if url.contains("://")
+                    && url.rsplit(':').next().is_some_and(|port| port.parse::<u16>().is_ok())
+                {
+                    return url;
+                }
             }
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("genesis serve exited with {status} before listening:\n{logs}");
@@ -236,6 +240,30 @@ impl TestApp {
         let response = self.login(&username, &password).await;
         assert_eq!(response.status(), 200);
         let body: Value = response.json().await.unwrap();
+        (id, body["access_token"].as_str().unwrap().to_owned())
+    }
+
+    /// A fresh administrator (created with `genesis users create --role admin`): (id, token).
+    pub async fn admin_token(&self) -> (String, String) {
+        let name = unique("admin");
+        let password = strong_password();
+        let created = self.cli(
+            &[
+                "users",
+                "create",
+                "--username",
+                &name,
+                "--email",
+                &format!("{name}@example.com"),
+                "--role",
+                "admin",
+                "--password-stdin",
+            ],
+            &password,
+        );
+        assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+        let id = String::from_utf8(created.stdout).unwrap().trim().to_owned();
+        let body: Value = self.login(&name, &password).await.json().await.unwrap();
         (id, body["access_token"].as_str().unwrap().to_owned())
     }
 
