@@ -15,6 +15,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261204_000001_identity;
 mod m20261204_000002_tokens;
+mod m20261204_000003_login_throttles;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261204_000001_identity::Migration),
             Box::new(m20261204_000002_tokens::Migration),
+            Box::new(m20261204_000003_login_throttles::Migration),
         ]
     }
 }

@@ -7,6 +7,7 @@
 mod api {
     pub mod support;
 
+    pub mod abuse;
     pub mod access;
     pub mod cli;
     pub mod edge;

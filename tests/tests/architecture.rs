@@ -19,7 +19,8 @@ const IO_AND_FRAMEWORKS: [&str; 9] = [
     "reqwest",
     "redis",
 ];
-const ADAPTERS: [&str; 4] = ["genesis-store", "genesis-jose", "genesis-argon", "genesis-http"];
+const ADAPTERS: [&str; 5] =
+    ["genesis-store", "genesis-jose", "genesis-argon", "genesis-throttle", "genesis-http"];
 
 /// Each workspace crate's normal (non-dev) dependencies.
 fn dependencies() -> BTreeMap<String, Vec<String>> {
@@ -84,7 +85,7 @@ fn no_adapter_depends_on_another_adapter() {
         assert_none_of(&deps, adapter, &others);
     }
     assert_none_of(&deps, "genesis-http", &["sea-orm", "sqlx", "josekit", "argon2"]);
-    for driven in ["genesis-store", "genesis-jose", "genesis-argon"] {
+    for driven in ["genesis-store", "genesis-jose", "genesis-argon", "genesis-throttle"] {
         assert_none_of(&deps, driven, &["actix-web", "genesis-app"]);
     }
 }
@@ -99,4 +100,5 @@ fn framework_types_stay_in_their_adapter() {
     assert_eq!(users_of("josekit"), ["genesis-jose"]);
     assert_eq!(users_of("argon2"), ["genesis-argon"]);
     assert_eq!(users_of("sea-orm"), ["genesis-store"]);
+    assert_eq!(users_of("governor"), ["genesis-throttle"]);
 }

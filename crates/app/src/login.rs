@@ -2,8 +2,8 @@
 //! accounts, start a session with its first refresh token, sign an access token, audit.
 
 use genesis_domain::{
-    AuditEvent, AuditKind, Client, GrantType, NewRefreshToken, NewSession, Outcome, Party,
-    Password, RequestContext, Scope, SecretToken, SessionId, User, Username,
+    AuditEvent, AuditKind, Client, GrantType, LockoutPolicy, NewRefreshToken, NewSession, Outcome,
+    Party, Password, RequestContext, Scope, SecretToken, SessionId, User, Username,
 };
 use genesis_ports::HashError;
 
@@ -25,6 +25,16 @@ pub struct LoginRequest {
 pub struct PasswordLogin {
     ports: Ports,
     policies: TokenPolicies,
+    lockout: LockoutPolicy,
+}
+
+/// The throttling key of a typed username: its normalised key when it is a valid username,
+/// else its lower-cased first 64 characters (so unknown names are throttled just the same).
+fn account_key(typed: &str) -> String {
+    match Username::parse(typed) {
+        Ok(username) => username.key().to_owned(),
+        Err(_) => typed.to_lowercase().chars().take(64).collect(),
+    }
 }
 
 /// Why the credentials were refused, kept for the audit trail only.
@@ -60,8 +70,33 @@ pub(crate) fn granted_scope(client: &Client, requested: Option<&str>) -> Result<
 
 impl PasswordLogin {
     /// Builds the use case.
-    pub fn new(ports: Ports, policies: TokenPolicies) -> Self {
-        Self { ports, policies }
+    pub fn new(ports: Ports, policies: TokenPolicies, lockout: LockoutPolicy) -> Self {
+        Self { ports, policies, lockout }
+    }
+
+    /// A throttled account answers exactly like a wrong password, after the same work.
+    async fn refuse_throttled(
+        &self,
+        request: &LoginRequest,
+        until: time::OffsetDateTime,
+        context: &RequestContext,
+    ) -> Result<IssuedToken, GrantError> {
+        use secrecy::ExposeSecret;
+        if let Ok(password) = Password::candidate(request.password.expose_secret()) {
+            self.ports.hasher.verify_dummy(&password).await.map_err(hash_error)?;
+        }
+        let event = AuditEvent::new(
+            AuditKind::AccountThrottled,
+            Outcome::Failure,
+            Party::Anonymous,
+            context,
+            self.ports.clock.now(),
+        )
+        .client(&request.client.id)
+        .detail("username", request.username.chars().take(64).collect::<String>())
+        .detail("until", until.unix_timestamp().to_string());
+        self.ports.audit.record(event).await.map_err(Infrastructure::from)?;
+        Err(GrantError::InvalidGrant)
     }
 
     /// Checks the credentials and issues tokens for a new session.
@@ -75,12 +110,25 @@ impl PasswordLogin {
             return Err(GrantError::UnauthorizedClient);
         }
         let scope = granted_scope(client, request.scope.as_deref())?;
+        let key = account_key(&request.username);
+        let now = self.ports.clock.now();
+        if let Some(until) =
+            self.ports.throttle.throttled_until(&key, now).await.map_err(Infrastructure::from)?
+        {
+            return self.refuse_throttled(&request, until, context).await;
+        }
 
         let user = match self.check_credentials(&request).await? {
             Ok(user) => user,
             Err((refusal, username)) => {
                 let now = self.ports.clock.now();
-                let event = AuditEvent::new(
+                let until = self
+                    .ports
+                    .throttle
+                    .record_failure(&key, now, self.lockout)
+                    .await
+                    .map_err(Infrastructure::from)?;
+                let mut event = AuditEvent::new(
                     AuditKind::LoginFailed,
                     Outcome::Failure,
                     Party::Anonymous,
@@ -90,10 +138,14 @@ impl PasswordLogin {
                 .client(&client.id)
                 .detail("reason", refusal.as_str())
                 .detail("username", username);
+                if let Some(until) = until {
+                    event = event.detail("throttled_until", until.unix_timestamp().to_string());
+                }
                 self.ports.audit.record(event).await.map_err(Infrastructure::from)?;
                 return Err(GrantError::InvalidGrant);
             }
         };
+        self.ports.throttle.record_success(&key).await.map_err(Infrastructure::from)?;
 
         let now = self.ports.clock.now();
         let session = NewSession {
@@ -209,8 +261,38 @@ mod tests {
         }
     }
 
-    fn login(ports: TestPorts) -> PasswordLogin {
-        PasswordLogin::new(ports.build(), policies())
+    fn login(mut ports: TestPorts) -> PasswordLogin {
+        ports.throttle.expect_throttled_until().returning(|_, _| Ok(None));
+        ports.throttle.expect_record_failure().returning(|_, _, _| Ok(None));
+        ports.throttle.expect_record_success().returning(|_| Ok(()));
+        let lockout = LockoutPolicy {
+            max_failures: 3,
+            base_delay: time::Duration::seconds(60),
+            max_delay: time::Duration::seconds(900),
+        };
+        PasswordLogin::new(ports.build(), policies(), lockout)
+    }
+
+    #[tokio::test]
+    async fn a_throttled_account_answers_like_a_wrong_password_after_the_same_work() {
+        let mut ports = TestPorts::new();
+        ports.throttle.expect_throttled_until().returning(|_, _| Ok(Some(at(1_900_000_000))));
+        ports.hasher.expect_verify_dummy().times(1).returning(|_| Ok(()));
+        ports
+            .audit
+            .expect_record()
+            .times(1)
+            .withf(|e| e.kind == AuditKind::AccountThrottled)
+            .returning(|_| Ok(()));
+        let lockout = LockoutPolicy {
+            max_failures: 3,
+            base_delay: time::Duration::seconds(60),
+            max_delay: time::Duration::seconds(900),
+        };
+        let login = PasswordLogin::new(ports.build(), policies(), lockout);
+        let result =
+            login.execute(request("alice", "right password"), &RequestContext::default()).await;
+        assert!(matches!(result, Err(GrantError::InvalidGrant)));
     }
 
     fn request(username: &str, password: &str) -> LoginRequest {

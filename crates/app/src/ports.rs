@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use genesis_ports::{
-    AuditLog, ClientRepository, Clock, IdGenerator, KeyMaterial, KeyStore, PasswordHasher,
-    ProfileRepository, RevocationList, SessionStore, TokenSigner, TokenVerifier, UserRepository,
+    AuditLog, ClientRepository, Clock, IdGenerator, KeyMaterial, KeyStore, LoginThrottle,
+    PasswordHasher, ProfileRepository, RevocationList, SessionStore, TokenSigner, TokenVerifier,
+    UserRepository,
 };
 
 /// Every port, as shared trait objects. The binary fills it with adapters; tests with mocks.
@@ -17,6 +18,7 @@ pub struct Ports {
     pub clients: Arc<dyn ClientRepository>,
     pub keys: Arc<dyn KeyStore>,
     pub audit: Arc<dyn AuditLog>,
+    pub throttle: Arc<dyn LoginThrottle>,
     pub hasher: Arc<dyn PasswordHasher>,
     pub signer: Arc<dyn TokenSigner>,
     pub verifier: Arc<dyn TokenVerifier>,

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use genesis_domain::{AccessTokenPolicy, NewUser, RefreshPolicy, User};
 use genesis_ports::{
     MockAuditLog, MockClientRepository, MockClock, MockIdGenerator, MockKeyMaterial, MockKeyStore,
-    MockPasswordHasher, MockProfileRepository, MockRevocationList, MockSessionStore,
-    MockTokenSigner, MockTokenVerifier, MockUserRepository,
+    MockLoginThrottle, MockPasswordHasher, MockProfileRepository, MockRevocationList,
+    MockSessionStore, MockTokenSigner, MockTokenVerifier, MockUserRepository,
 };
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -50,6 +50,7 @@ pub(crate) struct TestPorts {
     pub clients: MockClientRepository,
     pub keys: MockKeyStore,
     pub audit: MockAuditLog,
+    pub throttle: MockLoginThrottle,
     pub hasher: MockPasswordHasher,
     pub signer: MockTokenSigner,
     pub verifier: MockTokenVerifier,
@@ -66,6 +67,7 @@ impl TestPorts {
             clients: MockClientRepository::new(),
             keys: MockKeyStore::new(),
             audit: MockAuditLog::new(),
+            throttle: MockLoginThrottle::new(),
             hasher: MockPasswordHasher::new(),
             signer: MockTokenSigner::new(),
             verifier: MockTokenVerifier::new(),
@@ -88,6 +90,7 @@ impl TestPorts {
             clients: Arc::new(self.clients),
             keys: Arc::new(self.keys),
             audit: Arc::new(self.audit),
+            throttle: Arc::new(self.throttle),
             hasher: Arc::new(self.hasher),
             signer: Arc::new(self.signer),
             verifier: Arc::new(self.verifier),

@@ -27,6 +27,9 @@ pub(crate) enum ApiError {
     /// A backing service is down or saturated (503 with Retry-After).
     #[error("unavailable")]
     Unavailable { oauth: bool },
+    /// Over a rate limit (429 with Retry-After).
+    #[error("rate limited")]
+    RateLimited { retry_after_seconds: u64, oauth: bool },
     /// A bug: a generic 500 (the cause is logged where this is built).
     #[error("internal")]
     Internal { oauth: bool },
@@ -169,6 +172,7 @@ impl ResponseError for ApiError {
             Self::Problem { status, .. } | Self::OAuth { status, .. } => *status,
             Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             Self::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -214,6 +218,19 @@ impl ResponseError for ApiError {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+                response
+            }
+            Self::RateLimited { retry_after_seconds, oauth } => {
+                let status = StatusCode::TOO_MANY_REQUESTS;
+                let detail = "Too many requests; retry after the delay in Retry-After.";
+                let mut response = if *oauth {
+                    oauth_response(status, OAuthCode::TemporarilyUnavailable, detail)
+                } else {
+                    problem_response(status, detail, None)
+                };
+                if let Ok(value) = HeaderValue::from_str(&retry_after_seconds.to_string()) {
+                    response.headers_mut().insert(header::RETRY_AFTER, value);
+                }
                 response
             }
             Self::Internal { oauth: true } => oauth_response(

@@ -20,6 +20,7 @@ mod dto;
 mod error;
 mod extract;
 mod forwarded;
+mod limits;
 mod middleware;
 mod routes;
 mod server;

@@ -19,6 +19,8 @@ use crate::forwarded::is_https;
 use crate::HttpState;
 
 const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id");
+/// Largest total size of request header names and values accepted.
+const MAX_HEADER_BYTES: usize = 16 * 1024;
 const HSTS: &str = "max-age=63072000; includeSubDomains";
 
 /// The client's request id when it is `[A-Za-z0-9._-]{1,64}`, otherwise a fresh one.
@@ -110,6 +112,17 @@ pub(crate) async fn edge(
         latency_ms = tracing::field::Empty,
     );
     let started = Instant::now();
+    let header_bytes: usize =
+        req.headers().iter().map(|(name, value)| name.as_str().len() + value.len()).sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        let detail = "The request headers are larger than 16 KiB.";
+        let mut response = REQUEST_ID.sync_scope(request_id.clone(), || {
+            problem_response(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, detail, None)
+        });
+        secure(response.headers_mut(), &request_id, https);
+        span.in_scope(|| tracing::info!(status = 431, "refused oversized headers"));
+        return Ok(req.into_response(response));
+    }
     // Handlers and extractors render their errors inside this scope, so every error body
     // carries the request id. (The request must not be cloned here: routing needs it unshared.)
     let handled = AssertUnwindSafe(

@@ -6,7 +6,7 @@ use genesis_app::{
     AdminUsers, Authenticate, Authorize, ClientCredentials, Clients, CurrentUser, Introspect,
     PasswordLogin, Profiles, RefreshGrant, Register, Revoke, SelfService, Sessions,
 };
-use genesis_ports::{KeyMaterial, Readiness};
+use genesis_ports::{KeyMaterial, RateLimiter, Readiness};
 
 /// The use cases behind the routes.
 pub struct HttpState {
@@ -26,6 +26,7 @@ pub struct HttpState {
     pub profiles: Profiles,
     pub keys: Arc<dyn KeyMaterial>,
     pub readiness: Arc<dyn Readiness>,
+    pub rate_limiter: Arc<dyn RateLimiter>,
     pub site: Site,
 }
 

@@ -18,6 +18,7 @@ mod clients;
 mod clock;
 mod crypto;
 mod keys;
+mod limits;
 mod profiles;
 mod revocation;
 mod sessions;
@@ -28,6 +29,7 @@ pub use clients::{ClientRepository, CreateClientError};
 pub use clock::{Clock, IdGenerator, RandomIds, SystemClock};
 pub use crypto::{HashError, PasswordHasher, SignError, TokenSigner, TokenVerifier, VerifyError};
 pub use keys::{KeyError, KeyMaterial, KeyStore, RetireOutcome};
+pub use limits::{LoginThrottle, RateLimiter};
 pub use profiles::{CreateProfileError, ProfileRepository};
 pub use revocation::RevocationList;
 pub use sessions::{RefreshState, Rotation, RotationOutcome, SessionStore};
@@ -43,6 +45,8 @@ pub use clock::{MockClock, MockIdGenerator};
 pub use crypto::{MockPasswordHasher, MockTokenSigner, MockTokenVerifier};
 #[cfg(feature = "mocks")]
 pub use keys::{MockKeyMaterial, MockKeyStore};
+#[cfg(feature = "mocks")]
+pub use limits::{MockLoginThrottle, MockRateLimiter};
 #[cfg(feature = "mocks")]
 pub use profiles::MockProfileRepository;
 #[cfg(feature = "mocks")]

@@ -10,13 +10,14 @@ use genesis_app::{
 };
 use genesis_argon::{Argon2Hasher, Argon2Settings};
 use genesis_domain::{
-    AccessTokenPolicy, Client, ClientKind, GrantType, PasswordPolicy, RefreshPolicy, Scope,
-    SecretToken, SigningAlgorithm,
+    AccessTokenPolicy, Client, ClientKind, GrantType, LockoutPolicy, PasswordPolicy, RateLimit,
+    RefreshPolicy, Scope, SecretToken, SigningAlgorithm,
 };
 use genesis_http::{HttpState, Site};
 use genesis_jose::{JoseKeyRing, VerifyPolicy};
 use genesis_ports::{RandomIds, SystemClock};
 use genesis_store::{ConnectError, Store};
+use genesis_throttle::{Limits, MemoryRateLimiter};
 
 use crate::exit::Failure;
 use crate::{kek, Settings};
@@ -82,7 +83,8 @@ pub(crate) fn ports(settings: &Settings, store: &Store) -> Result<Ports, Failure
         revocations: store.clone(),
         clients: store.clone(),
         keys: store.clone(),
-        audit: store,
+        audit: store.clone(),
+        throttle: store,
         hasher: Arc::new(hasher),
         signer: key_ring.clone(),
         verifier: key_ring.clone(),
@@ -148,6 +150,25 @@ pub(crate) fn token_policies(settings: &Settings) -> Result<TokenPolicies, Failu
     Ok(TokenPolicies { access, refresh })
 }
 
+/// The account throttling policy.
+fn lockout(settings: &Settings) -> LockoutPolicy {
+    LockoutPolicy {
+        max_failures: settings.lockout.max_failures,
+        base_delay: seconds(settings.lockout.base_delay_seconds),
+        max_delay: seconds(settings.lockout.max_delay_seconds),
+    }
+}
+
+/// The rate limits.
+fn limits(settings: &Settings) -> Limits {
+    let l = &settings.limits;
+    Limits {
+        token: RateLimit { per_minute: l.token_per_minute, burst: l.token_burst },
+        register: RateLimit { per_minute: l.register_per_minute, burst: l.register_burst },
+        account_writes: RateLimit { per_minute: l.profile_per_minute, burst: l.profile_burst },
+    }
+}
+
 /// The HTTP adapter's state.
 pub(crate) fn http_state(
     settings: &Settings,
@@ -162,7 +183,7 @@ pub(crate) fn http_state(
     scopes.dedup();
     Ok(HttpState {
         register: register(settings, ports),
-        login: PasswordLogin::new(ports.clone(), policies.clone()),
+        login: PasswordLogin::new(ports.clone(), policies.clone(), lockout(settings)),
         refresh: RefreshGrant::new(ports.clone(), policies.clone()),
         client_credentials: ClientCredentials::new(ports.clone(), policies),
         clients: clients(settings, ports),
@@ -180,6 +201,7 @@ pub(crate) fn http_state(
         profiles: Profiles::new(ports.clone()),
         keys: ports.key_material.clone(),
         readiness: Arc::new(store.clone()),
+        rate_limiter: Arc::new(MemoryRateLimiter::new(limits(settings))),
         site: Site {
             issuer: settings.public_url(),
             signing_algorithm: settings.tokens.algorithm.clone(),

@@ -2,6 +2,7 @@
 
 pub(crate) mod audit_event;
 pub(crate) mod client;
+pub(crate) mod login_throttle;
 pub(crate) mod profile;
 pub(crate) mod refresh_token;
 pub(crate) mod revoked_token;

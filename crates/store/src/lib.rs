@@ -25,6 +25,7 @@ mod profiles;
 mod prune;
 mod revocation;
 mod sessions;
+mod throttle;
 mod users;
 
 pub use connect::{connect, migrate, ConnectError, Store};

@@ -9,7 +9,7 @@ use crate::authz::Me;
 use crate::context::request_context;
 use crate::dto::{ProfileBody, ProfilePatchBody, ProfileWriteBody};
 use crate::error::ApiError;
-use crate::HttpState;
+use crate::{limits, HttpState};
 
 fn mapped(err: ProfileOpError) -> ApiError {
     match err {
@@ -36,6 +36,7 @@ pub(crate) async fn create(
     req: HttpRequest,
     body: web::Json<ProfileWriteBody>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_user(&state, &who.0).await?;
     let profile = state
         .profiles
         .create(&who.0, body.into_inner().into_domain(), &request_context(&req))
@@ -58,6 +59,7 @@ pub(crate) async fn replace(
     req: HttpRequest,
     body: web::Json<ProfileWriteBody>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_user(&state, &who.0).await?;
     state
         .profiles
         .replace(&who.0, body.into_inner().into_domain(), &request_context(&req))
@@ -73,6 +75,7 @@ pub(crate) async fn patch(
     req: HttpRequest,
     body: web::Json<ProfilePatchBody>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_user(&state, &who.0).await?;
     let patch = body.into_inner().into_domain().map_err(ApiError::invalid)?;
     state.profiles.patch(&who.0, patch, &request_context(&req)).await.map(ok).map_err(mapped)
 }
@@ -83,6 +86,7 @@ pub(crate) async fn delete(
     who: Me,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_user(&state, &who.0).await?;
     state.profiles.delete(&who.0, &request_context(&req)).await.map_err(mapped)?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -3,14 +3,14 @@
 use actix_web::http::header::{self, ORIGIN};
 use actix_web::{web, HttpRequest, HttpResponse};
 use genesis_app::{IssuedToken, LoginRequest, RefreshDelivery, RefreshRequest};
-use genesis_domain::SecretToken;
+use genesis_domain::{RateBucket, SecretToken};
 
 use crate::client_auth::client_credentials;
 use crate::context::request_context;
 use crate::cookie::{presented_refresh_cookie, refresh_cookie};
 use crate::dto::{TokenBody, TokenForm};
 use crate::error::{ApiError, OAuthCode};
-use crate::HttpState;
+use crate::{limits, HttpState};
 
 /// `POST /token`: the `password`, `refresh_token` and `client_credentials` grants. A missing
 /// `grant_type` with a username and a password is the password grant.
@@ -19,6 +19,7 @@ pub(crate) async fn token(
     req: HttpRequest,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_client(&state, &req, RateBucket::Token, true).await?;
     let form = form.into_inner();
     let grant = match form.grant_type.as_deref() {
         Some(grant) => grant.to_owned(),
@@ -42,6 +43,7 @@ pub(crate) async fn refresh_alias(
     req: HttpRequest,
     form: web::Form<TokenForm>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_client(&state, &req, RateBucket::Token, true).await?;
     refresh_grant(&state, &req, form.into_inner()).await
 }
 

@@ -10,7 +10,7 @@ use crate::authz::Me;
 use crate::context::request_context;
 use crate::dto::{PasswordChangeBody, ReauthenticationBody, RegisterBody, RenameBody, UserBody};
 use crate::error::ApiError;
-use crate::HttpState;
+use crate::{limits, HttpState};
 
 /// `POST /users`: 201 with the user; 409 when the username or e-mail is taken (without saying
 /// which); 422 with field errors that never echo the password.
@@ -19,6 +19,7 @@ pub(crate) async fn register(
     req: HttpRequest,
     body: web::Json<RegisterBody>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_client(&state, &req, genesis_domain::RateBucket::Register, false).await?;
     let body = body.into_inner();
     let input = Registration {
         username: body.username,
@@ -72,6 +73,7 @@ pub(crate) async fn rename(
     req: HttpRequest,
     body: web::Json<RenameBody>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_user(&state, &who.0).await?;
     let body = body.into_inner();
     let current = SecretString::from(body.current_password);
     let user = state
@@ -90,6 +92,7 @@ pub(crate) async fn change_password(
     req: HttpRequest,
     body: web::Json<PasswordChangeBody>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_user(&state, &who.0).await?;
     let body = body.into_inner();
     let (current, new) =
         (SecretString::from(body.current_password), SecretString::from(body.new_password));
@@ -109,6 +112,7 @@ pub(crate) async fn delete_me(
     req: HttpRequest,
     body: web::Json<ReauthenticationBody>,
 ) -> Result<HttpResponse, ApiError> {
+    limits::per_user(&state, &who.0).await?;
     let current = SecretString::from(body.into_inner().current_password);
     state
         .self_service

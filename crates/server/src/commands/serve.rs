@@ -30,9 +30,6 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     let keys = wiring::ready_keys(&settings, &ports).await?;
     let state = Arc::new(wiring::http_state(&settings, &ports, &store, keys.clone())?);
     let watcher = tokio::spawn(upkeep::watch(keys, store.clone()));
-    tracing::warn!(
-        "rate limits (limits.*) and account lockout (lockout.*) are not enforced by this version"
-    );
     tracing::info!(address = %address, profile = %settings.server.profile, "listening on {scheme}://{address}");
     let options = HttpOptions {
         workers: std::thread::available_parallelism().map(usize::from).unwrap_or(2),

@@ -86,6 +86,14 @@ fn launch(
         .env("GENESIS__ARGON2__MEMORY_KIB", "8192")
         .env("GENESIS__ARGON2__ITERATIONS", "1")
         .env("GENESIS__DATABASE__MAX_CONNECTIONS", "5")
+        // Generous abuse limits by default; the abuse tests set small ones.
+        .env("GENESIS__LIMITS__TOKEN_PER_MINUTE", "100000")
+        .env("GENESIS__LIMITS__TOKEN_BURST", "100000")
+        .env("GENESIS__LIMITS__REGISTER_PER_MINUTE", "100000")
+        .env("GENESIS__LIMITS__REGISTER_BURST", "100000")
+        .env("GENESIS__LIMITS__PROFILE_PER_MINUTE", "100000")
+        .env("GENESIS__LIMITS__PROFILE_BURST", "100000")
+        .env("GENESIS__LOCKOUT__MAX_FAILURES", "1000")
         .stdin(Stdio::null())
         .stdout(log_file(&workdir, "stdout", owns_resources))
         .stderr(log_file(&workdir, "stderr", owns_resources));
