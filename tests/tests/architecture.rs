@@ -8,8 +8,9 @@ use std::process::Command;
 use serde_json::Value;
 
 /// Frameworks, drivers and runtimes that only the named layers may use.
-const IO_AND_FRAMEWORKS: [&str; 9] = [
+const IO_AND_FRAMEWORKS: [&str; 10] = [
     "tokio",
+    "governor",
     "actix-web",
     "sea-orm",
     "sea-orm-migration",
