@@ -16,6 +16,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261204_000001_identity;
 mod m20261204_000002_tokens;
 mod m20261204_000003_login_throttles;
+mod m20261204_000004_audit_chain;
 
 /// Every migration, in order.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_identity::Migration),
             Box::new(m20261204_000002_tokens::Migration),
             Box::new(m20261204_000003_login_throttles::Migration),
+            Box::new(m20261204_000004_audit_chain::Migration),
         ]
     }
 }

@@ -15,6 +15,7 @@
 
 mod access;
 mod admin_users;
+mod audit_trail;
 mod authenticate;
 mod client_admin;
 mod client_credentials;
@@ -36,6 +37,7 @@ mod validation;
 
 pub use access::{AccessError, Authorize};
 pub use admin_users::{AdminError, AdminUsers, UserPage};
+pub use audit_trail::{AuditFilter, AuditPage, AuditReadError, AuditTrail};
 pub use authenticate::{Authenticate, AuthenticateError, Principal};
 pub use client_admin::{ClientAdmin, ClientAdminError, NewClientRequest};
 pub use client_credentials::ClientCredentials;

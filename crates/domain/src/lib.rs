@@ -14,6 +14,7 @@
 //! a clock.
 
 mod audit;
+mod audit_chain;
 mod client;
 mod email;
 mod key;
@@ -28,6 +29,7 @@ mod user;
 mod username;
 
 pub use audit::{AuditEvent, AuditKind, Outcome, Party, RequestContext};
+pub use audit_chain::{ChainBreak, ChainVerifier, ChainedRecord, CHAIN_START};
 pub use client::{Client, ClientKind, GrantType, BROWSER_CLIENT_ID};
 pub use email::{Email, EmailError};
 pub use key::{KeyState, SigningAlgorithm, StoredKey};

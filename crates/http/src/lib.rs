@@ -12,6 +12,7 @@
 //! never `err.to_string()`; the cause chain is logged once at that boundary, and every error body
 //! (problem+json, or RFC 6749 §5.2 on the token endpoint) carries the request id.
 
+mod audit_json;
 mod authz;
 mod client_auth;
 mod context;
@@ -26,5 +27,6 @@ mod routes;
 mod server;
 mod state;
 
+pub use audit_json::{audit_record_line, audit_record_value};
 pub use server::{bind, load_tls, serve, HttpOptions, ServeError, TlsFiles};
 pub use state::{HttpState, Site};

@@ -1,6 +1,7 @@
 //! The routes, one module per resource.
 
 mod admin;
+mod audit;
 mod discovery;
 mod health;
 mod jwks;
@@ -18,6 +19,7 @@ use crate::error::problem_response;
 /// Registers every route. Each resource answers other methods with a problem+json 405.
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/health").route(web::get().to(health::health)))
+        .service(resource("/audit").route(web::get().to(audit::list)))
         .service(resource("/ready").route(web::get().to(health::ready)))
         .service(resource("/.well-known/jwks.json").route(web::get().to(jwks::jwks)))
         .service(

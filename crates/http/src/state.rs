@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use genesis_app::{
-    AdminUsers, Authenticate, Authorize, ClientCredentials, Clients, CurrentUser, Introspect,
-    PasswordLogin, Profiles, RefreshGrant, Register, Revoke, SelfService, Sessions,
+    AdminUsers, AuditTrail, Authenticate, Authorize, ClientCredentials, Clients, CurrentUser,
+    Introspect, PasswordLogin, Profiles, RefreshGrant, Register, Revoke, SelfService, Sessions,
 };
 use genesis_ports::{KeyMaterial, RateLimiter, Readiness};
 
@@ -18,6 +18,7 @@ pub struct HttpState {
     pub authenticate: Authenticate,
     pub authorize: Authorize,
     pub admin_users: AdminUsers,
+    pub audit_trail: AuditTrail,
     pub self_service: SelfService,
     pub revoke: Revoke,
     pub introspect: Introspect,

@@ -24,7 +24,7 @@ mod revocation;
 mod sessions;
 mod users;
 
-pub use audit::{AuditError, AuditLog};
+pub use audit::{AuditError, AuditLog, AuditQuery};
 pub use clients::{ClientRepository, CreateClientError};
 pub use clock::{Clock, IdGenerator, RandomIds, SystemClock};
 pub use crypto::{HashError, PasswordHasher, SignError, TokenSigner, TokenVerifier, VerifyError};

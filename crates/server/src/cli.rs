@@ -40,6 +40,9 @@ enum Command {
     /// Manage OAuth clients.
     #[command(subcommand)]
     Clients(ClientsCommand),
+    /// Check the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print the effective configuration, secrets redacted.
     Config,
 }
@@ -80,6 +83,13 @@ enum KeysCommand {
         /// The key id, as `genesis keys list` shows it.
         kid: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the hash chain: exit 0 when intact, 1 naming the first broken record.
+    #[command(after_help = "Example:\n  genesis audit verify --config /etc/genesis/genesis.toml")]
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +175,7 @@ fn execute(cli: Cli) -> Result<(), Failure> {
             Command::Clients(ClientsCommand::List { json }) => {
                 commands::clients::list(settings, json).await
             }
+            Command::Audit(AuditCommand::Verify) => commands::audit::verify(settings).await,
             Command::Config => commands::config::run(&settings),
         }
     })

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub(crate) mod audit;
 mod cli_context;
 pub(crate) mod clients;
 pub(crate) mod config;

@@ -11,3 +11,11 @@ pub(crate) fn error(text: &str) {
     let single: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
     eprintln!("genesis: {single}");
 }
+
+/// The stdout audit sink: one JSON line per committed audit record, for log shippers.
+pub(crate) fn audit_line(record: &genesis_domain::ChainedRecord) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(stdout, "{}", genesis_http::audit_record_line(record));
+    let _ = stdout.flush();
+}

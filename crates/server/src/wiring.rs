@@ -4,9 +4,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use genesis_app::{
-    AdminUsers, Authenticate, Authorize, ClientCredentials, Clients, CurrentUser, Introspect,
-    PasswordLogin, Ports, Profiles, RefreshGrant, Register, Revoke, SelfService, Sessions,
-    SigningKeys, TokenPolicies,
+    AdminUsers, AuditTrail, Authenticate, Authorize, ClientCredentials, Clients, CurrentUser,
+    Introspect, PasswordLogin, Ports, Profiles, RefreshGrant, Register, Revoke, SelfService,
+    Sessions, SigningKeys, TokenPolicies,
 };
 use genesis_argon::{Argon2Hasher, Argon2Settings};
 use genesis_domain::{
@@ -190,6 +190,7 @@ pub(crate) fn http_state(
         authenticate: Authenticate::new(ports.clone(), keys),
         authorize: Authorize::new(ports.clone()),
         admin_users: AdminUsers::new(ports.clone()),
+        audit_trail: AuditTrail::new(ports.clone()),
         self_service: SelfService::new(
             ports.clone(),
             PasswordPolicy::new(settings.passwords.min_length),

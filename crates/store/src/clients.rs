@@ -58,8 +58,8 @@ impl ClientRepository for Store {
             Err(err) if is_duplicate(&err) => return Err(CreateClientError::Duplicate),
             Err(err) => return Err(store_error("inserting a client")(err).into()),
         }
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a client"))?;
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a client").await?;
         Ok(())
     }
 

@@ -1,6 +1,9 @@
 //! Opening the database and applying migrations.
 
+use std::sync::Arc;
 use std::time::Duration;
+
+use genesis_domain::ChainedRecord;
 
 use genesis_migration::{Migrator, MigratorTrait};
 use sea_orm::{
@@ -16,7 +19,12 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
 #[derive(Clone)]
 pub struct Store {
     pub(crate) db: DatabaseConnection,
+    /// Receives every committed audit record (the binary's stdout sink).
+    pub(crate) audit_sink: Option<AuditSink>,
 }
+
+/// A receiver of committed audit records.
+pub type AuditSink = Arc<dyn Fn(&ChainedRecord) + Send + Sync>;
 
 /// Why the database could not be opened or migrated.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +35,8 @@ pub enum ConnectError {
     Unreachable(#[source] DbErr),
     #[error("the database refused the operation")]
     Failed(#[source] DbErr),
+    #[error("the audit trail could not be chained: {0}")]
+    Chain(String),
 }
 
 /// Opens a pool of at most `max_connections` to `url`. SQLite files are created when missing
@@ -55,12 +65,15 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Store, ConnectEr
         db.execute_unprepared("PRAGMA journal_mode=WAL").await.map_err(classify)?;
         db.execute_unprepared("PRAGMA foreign_keys=ON").await.map_err(classify)?;
     }
-    Ok(Store { db })
+    Ok(Store { db, audit_sink: None })
 }
 
-/// Applies every pending migration.
+/// Applies every pending migration, then chains any audit records written before the chain
+/// existed.
 pub async fn migrate(store: &Store) -> Result<(), ConnectError> {
-    Migrator::up(&store.db, None).await.map_err(classify)
+    Migrator::up(&store.db, None).await.map_err(classify)?;
+    store.adopt_unchained_records().await.map_err(|e| ConnectError::Chain(e.to_string()))?;
+    Ok(())
 }
 
 fn classify(err: DbErr) -> ConnectError {
@@ -79,6 +92,12 @@ impl genesis_ports::Readiness for Store {
 }
 
 impl Store {
+    /// Hands every committed audit record to `sink` (after its transaction commits).
+    pub fn with_audit_sink(mut self, sink: AuditSink) -> Self {
+        self.audit_sink = Some(sink);
+        self
+    }
+
     /// Closes the pool, waiting for connections in use to be returned.
     pub async fn close(self) {
         let _ = self.db.close().await;

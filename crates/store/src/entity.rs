@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table (the schema itself is `genesis-migration`).
 
 pub(crate) mod audit_event;
+pub(crate) mod audit_head;
 pub(crate) mod client;
 pub(crate) mod login_throttle;
 pub(crate) mod profile;

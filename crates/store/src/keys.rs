@@ -58,8 +58,8 @@ impl KeyStore for Store {
             sealed_private_key: Set(key.sealed_private_key),
         };
         row.insert(&txn).await.map_err(store_error("inserting a signing key"))?;
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a signing key"))
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a signing key").await
     }
 
     async fn retire(&self, kid: &str, event: AuditEvent) -> Result<RetireOutcome, StoreError> {
@@ -73,8 +73,8 @@ impl KeyStore for Store {
             .map_err(store_error("retiring a signing key"))?
             .rows_affected;
         if retired == 1 {
-            audit::append(&txn, &event).await?;
-            txn.commit().await.map_err(store_error("committing a retirement"))?;
+            let appended = audit::append(&txn, &event).await?;
+            self.commit(txn, vec![appended], "committing a retirement").await?;
             return Ok(RetireOutcome::Retired);
         }
         let current = signing_key::Entity::find_by_id(kid.to_owned())

@@ -63,8 +63,8 @@ impl ProfileRepository for Store {
             Err(err) if is_missing_parent(&err) => return Err(CreateProfileError::UnknownUser),
             Err(err) => return Err(store_error("inserting a profile")(err).into()),
         };
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a profile"))?;
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a profile").await?;
         Ok(profile_from_row(inserted)?)
     }
 
@@ -93,12 +93,12 @@ impl ProfileRepository for Store {
         if result.rows_affected == 0 {
             return Ok(None);
         }
-        audit::append(&txn, &event).await?;
+        let appended = audit::append(&txn, &event).await?;
         let row = profile::Entity::find_by_id(user_id.to_string())
             .one(&txn)
             .await
             .map_err(store_error("reading a replaced profile"))?;
-        txn.commit().await.map_err(store_error("committing a profile"))?;
+        self.commit(txn, vec![appended], "committing a profile").await?;
         row.map(profile_from_row).transpose()
     }
 
@@ -112,8 +112,8 @@ impl ProfileRepository for Store {
             return Ok(false);
         };
         row.into_active_model().delete(&txn).await.map_err(store_error("deleting a profile"))?;
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a profile deletion"))?;
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a profile deletion").await?;
         Ok(true)
     }
 }

@@ -35,8 +35,8 @@ impl RevocationList for Store {
             .exec_without_returning(&txn)
             .await
             .map_err(store_error("revoking an access token"))?;
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a revocation"))
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a revocation").await
     }
 
     async fn is_revoked(

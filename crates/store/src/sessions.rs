@@ -113,8 +113,8 @@ impl SessionStore for Store {
             .exec(&txn)
             .await
             .map_err(store_error("recording the last login"))?;
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a session"))
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a session").await
     }
 
     async fn rotate(
@@ -172,8 +172,8 @@ impl SessionStore for Store {
         session.last_used_at = rotation.now;
         event.actor = Party::User(session.user_id.to_string());
         event.target = Some(Party::Session(session.id.to_string()));
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a rotation"))?;
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a rotation").await?;
         Ok(RotationOutcome::Rotated(session))
     }
 
@@ -224,8 +224,8 @@ impl SessionStore for Store {
             txn.rollback().await.map_err(store_error("rolling back"))?;
             return Ok(false);
         }
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a revocation"))?;
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a revocation").await?;
         Ok(true)
     }
 
@@ -248,8 +248,8 @@ impl SessionStore for Store {
         }
         let revoked =
             update.exec(&txn).await.map_err(store_error("revoking sessions"))?.rows_affected;
-        audit::append(&txn, &event.detail("revoked", revoked.to_string())).await?;
-        txn.commit().await.map_err(store_error("committing a revocation"))?;
+        let appended = audit::append(&txn, &event.detail("revoked", revoked.to_string())).await?;
+        self.commit(txn, vec![appended], "committing a revocation").await?;
         Ok(revoked)
     }
 

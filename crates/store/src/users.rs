@@ -38,8 +38,8 @@ impl UserRepository for Store {
             Err(err) if is_duplicate(&err) => return Err(CreateUserError::Duplicate),
             Err(err) => return Err(store_error("inserting a user")(err).into()),
         };
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a new user"))?;
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a new user").await?;
         Ok(user_from_row(inserted)?)
     }
 
@@ -186,9 +186,9 @@ impl Store {
             txn.rollback().await.map_err(store_error("rolling back"))?;
             return Ok(None);
         }
-        audit::append(&txn, &event).await?;
+        let appended = audit::append(&txn, &event).await?;
         let user = reread(&txn, id).await?;
-        txn.commit().await.map_err(store_error("committing a rename"))?;
+        self.commit(txn, vec![appended], "committing a rename").await?;
         Ok(user)
     }
 
@@ -215,8 +215,8 @@ impl Store {
             return Ok(false);
         }
         revoke_sessions(&txn, id, keep, now).await?;
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a password change"))?;
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a password change").await?;
         Ok(true)
     }
 
@@ -247,11 +247,12 @@ impl Store {
         if change.disabled == Some(true) {
             revoke_sessions(&txn, id, None, now).await?;
         }
+        let mut appended = Vec::with_capacity(events.len());
         for event in &events {
-            audit::append(&txn, event).await?;
+            appended.push(audit::append(&txn, event).await?);
         }
         let user = reread(&txn, id).await?;
-        txn.commit().await.map_err(store_error("committing a user change"))?;
+        self.commit(txn, appended, "committing a user change").await?;
         Ok(user)
     }
 
@@ -272,8 +273,8 @@ impl Store {
             txn.rollback().await.map_err(store_error("rolling back"))?;
             return Ok(false);
         }
-        audit::append(&txn, &event).await?;
-        txn.commit().await.map_err(store_error("committing a deletion"))?;
+        let appended = audit::append(&txn, &event).await?;
+        self.commit(txn, vec![appended], "committing a deletion").await?;
         Ok(true)
     }
 }

@@ -26,6 +26,11 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     let scheme = if tls.is_some() { "https" } else { "http" };
     settings.server.public_url.get_or_insert_with(|| format!("{scheme}://{address}"));
     let store = wiring::open_store(&settings, !no_migrate).await?;
+    let store = if settings.audit.stdout {
+        store.with_audit_sink(Arc::new(crate::output::audit_line))
+    } else {
+        store
+    };
     let ports = wiring::ports(&settings, &store)?;
     let keys = wiring::ready_keys(&settings, &ports).await?;
     let state = Arc::new(wiring::http_state(&settings, &ports, &store, keys.clone())?);

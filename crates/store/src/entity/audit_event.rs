@@ -17,6 +17,9 @@ pub struct Model {
     pub user_agent: Option<String>,
     pub request_id: String,
     pub detail: String,
+    pub seq: Option<i64>,
+    pub prev_hash: Option<String>,
+    pub hash: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
