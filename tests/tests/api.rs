@@ -9,6 +9,7 @@ mod api {
 
     pub mod abuse;
     pub mod access;
+    pub mod audit;
     pub mod cli;
     pub mod edge;
     pub mod errors;

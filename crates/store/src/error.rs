@@ -5,8 +5,20 @@ use genesis_ports::StoreError;
 use sea_orm::error::SqlxError;
 use sea_orm::{DbErr, RuntimeErr, SqlErr};
 
-/// Whether the error means the database is out of reach (as opposed to a bug or bad data).
+/// SQLSTATEs of a transaction the database gave up on to let others proceed (deadlock,
+/// serialisation failure): the request can simply be retried.
+const RETRYABLE_SQLSTATES: [&str; 2] = ["40001", "40P01"];
+
+/// Whether the error means the database is out of reach or asks for a retry (as opposed to a
+/// bug or bad data).
 pub(crate) fn is_unavailable(err: &DbErr) -> bool {
+    if let DbErr::Exec(RuntimeErr::SqlxError(SqlxError::Database(db)))
+    | DbErr::Query(RuntimeErr::SqlxError(SqlxError::Database(db))) = err
+    {
+        if db.code().is_some_and(|code| RETRYABLE_SQLSTATES.contains(&code.as_ref())) {
+            return true;
+        }
+    }
     match err {
         DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => true,
         DbErr::Exec(RuntimeErr::SqlxError(e)) | DbErr::Query(RuntimeErr::SqlxError(e)) => matches!(

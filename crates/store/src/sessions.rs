@@ -100,6 +100,15 @@ impl SessionStore for Store {
                 .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect())),
         };
         let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        // The user row first: its exclusive lock orders concurrent logins of one user, which
+        // would otherwise deadlock on MySQL (each holding the shared lock that the session's
+        // foreign-key check takes on the user row, each waiting to update it).
+        user::Entity::update_many()
+            .col_expr(user::Column::LastLoginAt, Expr::value(started))
+            .filter(user::Column::Id.eq(new.user_id.to_string()))
+            .exec(&txn)
+            .await
+            .map_err(store_error("recording the last login"))?;
         row.insert(&txn).await.map_err(store_error("inserting a session"))?;
         if let Some(token) = &refresh {
             refresh_row(token)
@@ -107,12 +116,6 @@ impl SessionStore for Store {
                 .await
                 .map_err(store_error("inserting a refresh token"))?;
         }
-        user::Entity::update_many()
-            .col_expr(user::Column::LastLoginAt, Expr::value(started))
-            .filter(user::Column::Id.eq(new.user_id.to_string()))
-            .exec(&txn)
-            .await
-            .map_err(store_error("recording the last login"))?;
         let appended = audit::append(&txn, &event).await?;
         self.commit(txn, vec![appended], "committing a session").await
     }

@@ -275,6 +275,21 @@ impl TestApp {
         (id, body["access_token"].as_str().unwrap().to_owned())
     }
 
+    /// Runs SQL directly on this app's database, as an administrator with database access
+    /// (or an attacker who has it) would.
+    pub async fn sql(&self, statement: &str) {
+        use sea_orm::ConnectionTrait;
+        let conn = sea_orm::Database::connect(self.database.url.as_str()).await.unwrap();
+        conn.execute_unprepared(statement).await.unwrap();
+        conn.close().await.unwrap();
+    }
+
+    /// Kills the server process with SIGKILL: no graceful shutdown, no flush.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     /// The server's JWKS.
     pub async fn jwks(&self) -> Value {
         self.get("/.well-known/jwks.json").await.json().await.unwrap()
