@@ -18,5 +18,6 @@ mod api {
     pub mod profiles;
     pub mod refresh;
     pub mod revocation;
+    pub mod scale;
     pub mod tokens;
 }

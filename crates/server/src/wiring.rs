@@ -15,9 +15,9 @@ use genesis_domain::{
 };
 use genesis_http::{HttpState, Site};
 use genesis_jose::{JoseKeyRing, VerifyPolicy};
-use genesis_ports::{RandomIds, SystemClock};
+use genesis_ports::{RandomIds, RateLimiter, SystemClock};
 use genesis_store::{ConnectError, Store};
-use genesis_throttle::{Limits, MemoryRateLimiter};
+use genesis_throttle::{Limits, MemoryRateLimiter, RedisRateLimiter};
 
 use crate::exit::Failure;
 use crate::{kek, Settings};
@@ -169,12 +169,27 @@ fn limits(settings: &Settings) -> Limits {
     }
 }
 
+/// The rate limiter: shared through Redis when `redis.url` is set (so limits are global across
+/// instances), else in this process's memory.
+pub(crate) async fn rate_limiter(settings: &Settings) -> Result<Arc<dyn RateLimiter>, Failure> {
+    match &settings.redis.url {
+        Some(url) => {
+            let limiter = RedisRateLimiter::connect(url, limits(settings))
+                .await
+                .map_err(|e| Failure::Runtime(format!("redis is unreachable at start: {e}")))?;
+            Ok(Arc::new(limiter))
+        }
+        None => Ok(Arc::new(MemoryRateLimiter::new(limits(settings)))),
+    }
+}
+
 /// The HTTP adapter's state.
 pub(crate) fn http_state(
     settings: &Settings,
     ports: &Ports,
     store: &Store,
     keys: Arc<SigningKeys>,
+    rate_limiter: Arc<dyn RateLimiter>,
 ) -> Result<HttpState, Failure> {
     let policies = token_policies(settings)?;
     let mut scopes: Vec<String> =
@@ -202,7 +217,7 @@ pub(crate) fn http_state(
         profiles: Profiles::new(ports.clone()),
         keys: ports.key_material.clone(),
         readiness: Arc::new(store.clone()),
-        rate_limiter: Arc::new(MemoryRateLimiter::new(limits(settings))),
+        rate_limiter,
         site: Site {
             issuer: settings.public_url(),
             signing_algorithm: settings.tokens.algorithm.clone(),

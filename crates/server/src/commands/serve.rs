@@ -33,7 +33,9 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     };
     let ports = wiring::ports(&settings, &store)?;
     let keys = wiring::ready_keys(&settings, &ports).await?;
-    let state = Arc::new(wiring::http_state(&settings, &ports, &store, keys.clone())?);
+    let rate_limiter = wiring::rate_limiter(&settings).await?;
+    let state =
+        Arc::new(wiring::http_state(&settings, &ports, &store, keys.clone(), rate_limiter)?);
     let watcher = tokio::spawn(upkeep::watch(keys, store.clone()));
     tracing::info!(address = %address, profile = %settings.server.profile, "listening on {scheme}://{address}");
     let options = HttpOptions {

@@ -84,10 +84,12 @@ pub fn validate(s: &Settings) -> Result<(), SettingsError> {
     if s.server.tls_cert.is_some() != s.server.tls_key.is_some() {
         return fail("server.tls_cert and server.tls_key must be set together");
     }
-    // Refused rather than ignored: keeping state per process where sharing was asked for would
-    // weaken what the operator configured.
-    if s.redis.url.is_some() {
-        return fail("redis.url: the Redis adapters are not available in this version; run one instance without redis.url");
+    if s.redis
+        .url
+        .as_deref()
+        .is_some_and(|url| !(url.starts_with("redis://") || url.starts_with("rediss://")))
+    {
+        return fail("redis.url must be a redis:// or rediss:// URL");
     }
     if s.server.trusted_proxies.iter().any(|cidr| parse_cidr(cidr).is_none()) {
         return fail(
