@@ -15,6 +15,7 @@ mod api {
     pub mod errors;
     pub mod identity;
     pub mod interop;
+    pub mod lifecycle;
     pub mod profiles;
     pub mod refresh;
     pub mod revocation;

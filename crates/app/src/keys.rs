@@ -37,6 +37,11 @@ pub struct SigningKeys {
     last_forced_reload: Mutex<Option<OffsetDateTime>>,
 }
 
+/// The audit context of something the server does by itself.
+fn system_context(what: &str) -> RequestContext {
+    RequestContext { request_id: what.to_owned(), ip: None, user_agent: None }
+}
+
 fn fingerprint(keys: &[StoredKey]) -> String {
     keys.iter().map(|k| format!("{}:{};", k.kid, k.state.as_str())).collect()
 }
@@ -59,7 +64,7 @@ impl SigningKeys {
         let generated = if has_active {
             None
         } else {
-            Some(self.rotate(algorithm, &RequestContext::default()).await?)
+            Some(self.rotate(algorithm, &system_context("startup")).await?)
         };
         self.reload().await?;
         Ok(generated)
@@ -123,7 +128,7 @@ impl SigningKeys {
                     AuditKind::KeyRetired,
                     Outcome::Success,
                     Party::Anonymous,
-                    &RequestContext::default(),
+                    &system_context("upkeep"),
                     now,
                 )
                 .target(Party::Key(key.kid.clone()))

@@ -17,7 +17,7 @@ pub use app::{
     spawn_app, spawn_app_with, strong_password, unique, TestApp, NATIVE_CLIENT, SERVICE_CLIENT,
     SERVICE_SECRET,
 };
-pub use database::Engine;
+pub use database::{postgres_admin, Engine};
 
 /// Runs one scenario `async fn NAME(app: TestApp)` on SQLite, MariaDB and PostgreSQL: the
 /// macro generates a module `NAME` with one test per database.

@@ -130,7 +130,8 @@ impl TestApp {
         loop {
             let logs = self.logs();
             if let Some(rest) = logs.split("listening on ").nth(1) {
-                let url: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+                let url: String =
+                    rest.chars().take_while(|c| !c.is_whitespace() && *c != '"').collect();
                 if url.contains("://")
                     && url.rsplit(':').next().is_some_and(|port| port.parse::<u16>().is_ok())
                 {
@@ -282,6 +283,27 @@ impl TestApp {
         let conn = sea_orm::Database::connect(self.database.url.as_str()).await.unwrap();
         conn.execute_unprepared(statement).await.unwrap();
         conn.close().await.unwrap();
+    }
+
+    /// Sends SIGTERM and waits (at most 30 s) for the process to exit; returns its exit code.
+    pub fn terminate(&mut self) -> Option<i32> {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The name of this app's database (MariaDB and PostgreSQL).
+    pub fn database_name(&self) -> String {
+        self.database.url.rsplit('/').next().unwrap_or_default().to_owned()
     }
 
     /// Kills the server process with SIGKILL: no graceful shutdown, no flush.

@@ -95,3 +95,10 @@ async fn admin(url: &str, what: &str, start: &str, statement: &str) {
     }
     let _ = conn.close().await;
 }
+
+/// Runs a statement as the PostgreSQL administrator (for outage tests).
+pub async fn postgres_admin(statement: &str) {
+    let conn = Database::connect(POSTGRES_ADMIN).await.unwrap();
+    conn.execute_unprepared(statement).await.unwrap();
+    let _ = conn.close().await;
+}
