@@ -11,6 +11,7 @@ mod api {
     pub mod access;
     pub mod audit;
     pub mod cli;
+    pub mod deployment;
     pub mod edge;
     pub mod errors;
     pub mod identity;
