@@ -17,6 +17,7 @@ mod api {
     pub mod identity;
     pub mod interop;
     pub mod lifecycle;
+    pub mod metrics;
     pub mod profiles;
     pub mod refresh;
     pub mod revocation;

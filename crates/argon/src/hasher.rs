@@ -78,10 +78,19 @@ impl Argon2Hasher {
 
     async fn slot(&self) -> Result<OwnedSemaphorePermit, HashError> {
         let acquire = Arc::clone(&self.inner.permits).acquire_owned();
-        match tokio::time::timeout(self.inner.max_wait, acquire).await {
+        let waiting = metrics::gauge!("genesis_argon2_waiting");
+        waiting.increment(1.0);
+        let started = std::time::Instant::now();
+        let outcome = tokio::time::timeout(self.inner.max_wait, acquire).await;
+        waiting.decrement(1.0);
+        metrics::histogram!("genesis_argon2_wait_seconds").record(started.elapsed().as_secs_f64());
+        match outcome {
             Ok(Ok(permit)) => Ok(permit),
             Ok(Err(closed)) => Err(HashError::Unexpected(anyhow!(closed))),
-            Err(_elapsed) => Err(HashError::Busy),
+            Err(_elapsed) => {
+                metrics::counter!("genesis_argon2_shed_total").increment(1);
+                Err(HashError::Busy)
+            }
         }
     }
 

@@ -19,6 +19,8 @@ async fn check(
         Ok(RateDecision::Allowed) => Ok(()),
         Ok(RateDecision::Limited { retry_after_seconds }) => {
             tracing::info!(bucket = bucket.as_str(), "rate limited");
+            metrics::counter!("genesis_rate_limited_total", "bucket" => bucket.as_str())
+                .increment(1);
             Err(ApiError::RateLimited { retry_after_seconds, oauth })
         }
         // No limit is silently skipped: without its state the request is refused.

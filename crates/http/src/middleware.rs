@@ -141,6 +141,12 @@ pub(crate) async fn edge(
     span.record("route", route.as_str());
     span.record("status", response.status().as_u16());
     span.record("latency_ms", started.elapsed().as_millis() as u64);
+    let (method, status) =
+        (response.request().method().to_string(), response.status().as_u16().to_string());
+    metrics::counter!("genesis_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status)
+        .increment(1);
+    metrics::histogram!("genesis_http_request_duration_seconds", "method" => method, "route" => route.clone())
+        .record(started.elapsed().as_secs_f64());
     span.in_scope(|| tracing::info!("served"));
     secure(response.headers_mut(), &request_id, https);
     Ok(response)

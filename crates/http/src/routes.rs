@@ -5,6 +5,7 @@ mod audit;
 mod discovery;
 mod health;
 mod jwks;
+mod metrics;
 mod oauth;
 mod profile;
 mod sessions;
@@ -20,6 +21,7 @@ use crate::error::problem_response;
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/health").route(web::get().to(health::health)))
         .service(resource("/audit").route(web::get().to(audit::list)))
+        .service(resource("/metrics").route(web::get().to(metrics::metrics)))
         .service(resource("/ready").route(web::get().to(health::ready)))
         .service(resource("/.well-known/jwks.json").route(web::get().to(jwks::jwks)))
         .service(

@@ -28,6 +28,8 @@ pub struct HttpState {
     pub keys: Arc<dyn KeyMaterial>,
     pub readiness: Arc<dyn Readiness>,
     pub rate_limiter: Arc<dyn RateLimiter>,
+    /// Renders the Prometheus exposition (`GET /metrics`); `None` disables the route.
+    pub metrics: Option<Arc<dyn Fn() -> String + Send + Sync>>,
     pub site: Site,
 }
 

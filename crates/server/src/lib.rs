@@ -13,6 +13,7 @@ mod cli;
 mod commands;
 mod exit;
 mod kek;
+mod metrics;
 mod output;
 mod settings;
 mod telemetry;

@@ -10,6 +10,7 @@ use genesis_app::SigningKeys;
 use genesis_domain::MAX_ACCESS_TTL_SECONDS;
 use genesis_ports::{Clock, SystemClock};
 use genesis_store::Store;
+use metrics_exporter_prometheus::PrometheusHandle;
 
 /// How often the store is asked whether the keys changed (the contract allows 10 s).
 const POLL_INTERVAL: Duration = Duration::from_secs(5);
@@ -20,7 +21,7 @@ const SWEEP_EVERY_POLLS: u32 = 60;
 const RETIRE_AFTER_SECONDS: i64 = MAX_ACCESS_TTL_SECONDS as i64 + 60;
 
 /// Runs until the process ends.
-pub(crate) async fn watch(keys: Arc<SigningKeys>, store: Store) {
+pub(crate) async fn watch(keys: Arc<SigningKeys>, store: Store, metrics: Option<PrometheusHandle>) {
     let mut ticker = tokio::time::interval(POLL_INTERVAL);
     ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut polls: u32 = 0;
@@ -43,6 +44,9 @@ pub(crate) async fn watch(keys: Arc<SigningKeys>, store: Store) {
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "sweeping signing keys failed"),
             }
+        }
+        if let Some(handle) = &metrics {
+            crate::metrics::refresh(handle, &store);
         }
         match keys.reload_if_changed().await {
             Ok(true) => tracing::info!("signing keys reloaded"),

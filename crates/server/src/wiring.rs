@@ -218,6 +218,7 @@ pub(crate) fn http_state(
         keys: ports.key_material.clone(),
         readiness: Arc::new(store.clone()),
         rate_limiter,
+        metrics: None,
         site: Site {
             issuer: settings.public_url(),
             signing_algorithm: settings.tokens.algorithm.clone(),

@@ -103,3 +103,31 @@ impl Store {
         let _ = self.db.close().await;
     }
 }
+
+/// How many connections the pool holds, and how many of them are idle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolUsage {
+    pub size: u32,
+    pub idle: usize,
+}
+
+impl Store {
+    /// The pool's current usage, for metrics.
+    pub fn pool_usage(&self) -> PoolUsage {
+        let (size, idle) = match self.db.get_database_backend() {
+            DatabaseBackend::MySql => {
+                let pool = self.db.get_mysql_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DatabaseBackend::Postgres => {
+                let pool = self.db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DatabaseBackend::Sqlite => {
+                let pool = self.db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        };
+        PoolUsage { size, idle }
+    }
+}

@@ -28,4 +28,4 @@ mod sessions;
 mod throttle;
 mod users;
 
-pub use connect::{connect, migrate, AuditSink, ConnectError, Store};
+pub use connect::{connect, migrate, AuditSink, ConnectError, PoolUsage, Store};

@@ -26,17 +26,21 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     let scheme = if tls.is_some() { "https" } else { "http" };
     settings.server.public_url.get_or_insert_with(|| format!("{scheme}://{address}"));
     let store = wiring::open_store(&settings, !no_migrate).await?;
-    let store = if settings.audit.stdout {
-        store.with_audit_sink(Arc::new(crate::output::audit_line))
-    } else {
-        store
-    };
+    let metrics = crate::metrics::install();
+    let print_events = settings.audit.stdout;
+    let store = store.with_audit_sink(Arc::new(move |record| {
+        crate::metrics::count_event(record);
+        if print_events {
+            crate::output::audit_line(record);
+        }
+    }));
     let ports = wiring::ports(&settings, &store)?;
     let keys = wiring::ready_keys(&settings, &ports).await?;
     let rate_limiter = wiring::rate_limiter(&settings).await?;
-    let state =
-        Arc::new(wiring::http_state(&settings, &ports, &store, keys.clone(), rate_limiter)?);
-    let watcher = tokio::spawn(upkeep::watch(keys, store.clone()));
+    let mut http_state = wiring::http_state(&settings, &ports, &store, keys.clone(), rate_limiter)?;
+    http_state.metrics = metrics.as_ref().map(crate::metrics::renderer);
+    let state = Arc::new(http_state);
+    let watcher = tokio::spawn(upkeep::watch(keys, store.clone(), metrics));
     tracing::info!(address = %address, profile = %settings.server.profile, "listening on {scheme}://{address}");
     let options = HttpOptions {
         workers: std::thread::available_parallelism().map(usize::from).unwrap_or(2),
