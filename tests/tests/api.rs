@@ -18,6 +18,7 @@ mod api {
     pub mod interop;
     pub mod lifecycle;
     pub mod metrics;
+    pub mod openapi;
     pub mod profiles;
     pub mod refresh;
     pub mod revocation;

@@ -11,7 +11,7 @@ pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
 }
 
 /// `User` (CONTRACT §3). Never a hash or a secret.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct UserBody {
     id: String,
     username: String,
@@ -39,7 +39,7 @@ impl From<&User> for UserBody {
 }
 
 /// `POST /users`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RegisterBody {
     pub username: String,
@@ -48,7 +48,7 @@ pub(crate) struct RegisterBody {
 }
 
 /// `Profile` (CONTRACT §3), OpenID Connect claim names.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ProfileBody {
     user_id: String,
     given_name: String,
@@ -84,7 +84,7 @@ impl From<Profile> for ProfileBody {
 
 /// `POST /profile` and `PUT /profile/me`: server-owned fields (`user_id`, `sub`, `email`,
 /// `updated_at`) are unknown fields and refused.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProfileWriteBody {
     given_name: String,
@@ -120,26 +120,35 @@ fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D:
 }
 
 /// `PATCH /profile/me`: absent fields stay, `null` clears an optional field.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ProfilePatchBody {
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     given_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     family_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     nick_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     picture: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     locale: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     zoneinfo: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     birthdate: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     phone_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
     address: Option<Option<String>>,
 }
 
@@ -172,7 +181,7 @@ impl ProfilePatchBody {
 
 /// The token endpoint's form. Unknown parameters are ignored (RFC 6749 §3.2); repeated ones
 /// are refused by the form parser.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct TokenForm {
     pub grant_type: Option<String>,
     pub username: Option<String>,
@@ -184,7 +193,7 @@ pub(crate) struct TokenForm {
 }
 
 /// The revocation (RFC 7009) and introspection (RFC 7662) forms.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub(crate) struct TokenLookupForm {
     pub token: Option<String>,
     pub token_type_hint: Option<String>,
@@ -193,7 +202,7 @@ pub(crate) struct TokenLookupForm {
 }
 
 /// One of the caller's sessions.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct SessionBody {
     id: String,
     client_id: String,
@@ -221,7 +230,7 @@ impl SessionBody {
 }
 
 /// A successful token response (RFC 6749 §5.1).
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct TokenBody {
     pub access_token: String,
     pub token_type: &'static str,
@@ -233,7 +242,8 @@ pub(crate) struct TokenBody {
 }
 
 /// `GET /users` query.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct UserListQuery {
     pub limit: Option<u64>,
@@ -242,7 +252,7 @@ pub(crate) struct UserListQuery {
 }
 
 /// `PATCH /users/{id}`: only what an administrator may change.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AdminPatchBody {
     pub role: Option<String>,
@@ -250,7 +260,7 @@ pub(crate) struct AdminPatchBody {
 }
 
 /// `PATCH /users/me`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RenameBody {
     pub username: Option<String>,
@@ -259,7 +269,7 @@ pub(crate) struct RenameBody {
 }
 
 /// `PUT /users/me/password`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PasswordChangeBody {
     pub current_password: String,
@@ -267,7 +277,7 @@ pub(crate) struct PasswordChangeBody {
 }
 
 /// `DELETE /users/me`.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ReauthenticationBody {
     pub current_password: String,

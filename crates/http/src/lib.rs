@@ -23,10 +23,12 @@ mod extract;
 mod forwarded;
 mod limits;
 mod middleware;
+mod openapi;
 mod routes;
 mod server;
 mod state;
 
 pub use audit_json::{audit_record_line, audit_record_value};
+pub use openapi::openapi_json_text;
 pub use server::{bind, load_tls, serve, HttpOptions, ServeError, TlsFiles};
 pub use state::{HttpState, Site};

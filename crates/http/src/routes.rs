@@ -1,16 +1,16 @@
 //! The routes, one module per resource.
 
-mod admin;
-mod audit;
-mod discovery;
-mod health;
-mod jwks;
-mod metrics;
-mod oauth;
-mod profile;
-mod sessions;
-mod token;
-mod users;
+pub(crate) mod admin;
+pub(crate) mod audit;
+pub(crate) mod discovery;
+pub(crate) mod health;
+pub(crate) mod jwks;
+pub(crate) mod metrics;
+pub(crate) mod oauth;
+pub(crate) mod profile;
+pub(crate) mod sessions;
+pub(crate) mod token;
+pub(crate) mod users;
 
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpResponse, Resource};
@@ -22,6 +22,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/health").route(web::get().to(health::health)))
         .service(resource("/audit").route(web::get().to(audit::list)))
         .service(resource("/metrics").route(web::get().to(metrics::metrics)))
+        .service(resource("/openapi.json").route(web::get().to(crate::openapi::openapi_json)))
         .service(resource("/ready").route(web::get().to(health::ready)))
         .service(resource("/.well-known/jwks.json").route(web::get().to(jwks::jwks)))
         .service(

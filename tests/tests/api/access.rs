@@ -4,9 +4,7 @@
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
-use crate::api::support::{
-    on_every_database, spawn_app, strong_password, unique, Engine, TestApp, NATIVE_CLIENT,
-};
+use crate::api::support::{on_every_database, strong_password, unique, TestApp, NATIVE_CLIENT};
 
 on_every_database!(
     admin_routes_need_an_administrator,
@@ -15,6 +13,7 @@ on_every_database!(
     deleting_yourself_removes_everything_at_once,
     a_disabled_user_gets_nothing_and_loses_every_session,
     concurrent_profile_creation_has_one_winner,
+    a_user_cannot_touch_another_users_data,
 );
 
 async fn json_of(response: Response) -> Value {
@@ -362,9 +361,7 @@ async fn concurrent_profile_creation_has_one_winner(app: TestApp) {
     assert!(statuses.iter().all(|s| *s == 201 || *s == 409), "{statuses:?}");
 }
 
-#[tokio::test]
-async fn a_user_cannot_touch_another_users_data() {
-    let app = spawn_app(Engine::Sqlite).await;
+async fn a_user_cannot_touch_another_users_data(app: TestApp) {
     let (victim_id, victim) = app.user_token().await;
     let (_, attacker) = app.user_token().await;
     call(

@@ -140,7 +140,7 @@ async fn registration_errors_name_fields_and_never_echo_the_password(app: TestAp
 async fn concurrent_identical_registrations_have_one_winner(app: TestApp) {
     let name = unique("race");
     let body = json!({"username": name, "email": format!("{name}@example.com"), "password": strong_password()});
-    let attempts: Vec<_> = (0..10)
+    let attempts: Vec<_> = (0..20)
         .map(|_| {
             let (client, url, body) = (app.client.clone(), app.url("/users"), body.clone());
             tokio::spawn(async move {

@@ -9,7 +9,11 @@ use crate::api::support::{
     SERVICE_SECRET,
 };
 
-on_every_database!(rotation_and_reuse_detection, concurrent_refreshes_have_exactly_one_winner);
+on_every_database!(
+    rotation_and_reuse_detection,
+    concurrent_refreshes_have_exactly_one_winner,
+    a_refresh_token_is_bound_to_its_client_and_is_no_access_token,
+);
 
 async fn json(response: Response) -> Value {
     response.json().await.unwrap()
@@ -137,9 +141,7 @@ async fn refresh_tokens_die_when_idle_and_at_the_absolute_lifetime() {
     }
 }
 
-#[tokio::test]
-async fn a_refresh_token_is_bound_to_its_client_and_is_no_access_token() {
-    let app = spawn_app_with(Engine::Sqlite, &[]).await;
+async fn a_refresh_token_is_bound_to_its_client_and_is_no_access_token(app: TestApp) {
     let (access, token) = native_tokens(&app).await;
     // The browser client (no client_id) cannot use a native client's token...
     let as_browser = app

@@ -11,7 +11,14 @@ use crate::api::support::{
     SERVICE_SECRET,
 };
 
-on_every_database!(revocation_ends_chains_and_access_tokens, logout_and_session_management);
+on_every_database!(
+    revocation_ends_chains_and_access_tokens,
+    logout_and_session_management,
+    introspection_is_for_authenticated_service_clients_only,
+    service_clients_get_client_credentials_tokens_without_refresh,
+    a_client_registered_on_the_cli_can_use_its_generated_secret,
+    a_key_rotation_reaches_the_running_server_without_breaking_live_tokens,
+);
 
 async fn json_of(response: Response) -> Value {
     response.json().await.unwrap()
@@ -139,9 +146,7 @@ async fn logout_and_session_management(app: TestApp) {
     assert_eq!(app.get_with_token("/users/me", current).await.status(), 401);
 }
 
-#[tokio::test]
-async fn introspection_is_for_authenticated_service_clients_only() {
-    let app = spawn_app(Engine::Sqlite).await;
+async fn introspection_is_for_authenticated_service_clients_only(app: TestApp) {
     let (user_id, access, _) = native_tokens(&app).await;
     let anonymous = app.post_form("/oauth/introspect", &[("token", access.as_str())]).await;
     assert_eq!(anonymous.status(), 401);
@@ -188,9 +193,7 @@ async fn introspection_is_for_authenticated_service_clients_only() {
     assert_eq!(json_of(post).await["active"], true);
 }
 
-#[tokio::test]
-async fn service_clients_get_client_credentials_tokens_without_refresh() {
-    let app = spawn_app(Engine::Sqlite).await;
+async fn service_clients_get_client_credentials_tokens_without_refresh(app: TestApp) {
     let grant = |secret: &'static str, scope: Option<&'static str>| {
         let mut form = vec![("grant_type", "client_credentials")];
         if let Some(scope) = scope {
@@ -231,9 +234,7 @@ async fn service_clients_get_client_credentials_tokens_without_refresh() {
     assert_eq!(json_of(public).await["error"], "invalid_client");
 }
 
-#[tokio::test]
-async fn a_client_registered_on_the_cli_can_use_its_generated_secret() {
-    let app = spawn_app(Engine::Sqlite).await;
+async fn a_client_registered_on_the_cli_can_use_its_generated_secret(app: TestApp) {
     let created = app.cli(
         &["clients", "create", "--id", "reports", "--kind", "service", "--scope", "reports.read"],
         "",
@@ -265,9 +266,7 @@ async fn a_client_registered_on_the_cli_can_use_its_generated_secret() {
     assert_eq!(duplicate.status.code(), Some(1));
 }
 
-#[tokio::test]
-async fn a_key_rotation_reaches_the_running_server_without_breaking_live_tokens() {
-    let app = spawn_app(Engine::Sqlite).await;
+async fn a_key_rotation_reaches_the_running_server_without_breaking_live_tokens(app: TestApp) {
     let (_, old_token) = app.user_token().await;
     let (old_header, _) = jwt::parts(&old_token);
     let rotated = app.cli(&["keys", "rotate"], "");

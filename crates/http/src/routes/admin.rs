@@ -11,6 +11,8 @@ use crate::authz::Admin;
 use crate::context::request_context;
 use crate::dto::{AdminPatchBody, UserBody, UserListQuery};
 use crate::error::ApiError;
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::HttpState;
 
 fn mapped(err: AdminError) -> ApiError {
@@ -26,6 +28,7 @@ fn user_id(raw: &str) -> Result<UserId, ApiError> {
 }
 
 /// `GET /users?limit=&cursor=&q=`: a page of users by username.
+#[utoipa::path(get, path = "/users", tag = "administration", security(("bearer" = [])), params(UserListQuery), responses((status = 200, body = UserPageBody), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list(
     state: web::Data<HttpState>,
     admin: Admin,
@@ -49,6 +52,7 @@ pub(crate) async fn list(
 }
 
 /// `GET /users/{id}`.
+#[utoipa::path(get, path = "/users/{id}", tag = "administration", security(("bearer" = [])), params(("id" = String, Path, description = "User id (UUID)")), responses((status = 200, body = UserBody), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(crate) async fn get(
     state: web::Data<HttpState>,
     admin: Admin,
@@ -64,6 +68,7 @@ pub(crate) async fn get(
 }
 
 /// `PATCH /users/{id}` with `{role?, disabled?}`: disabling ends every session of the user.
+#[utoipa::path(patch, path = "/users/{id}", tag = "administration", security(("bearer" = [])), params(("id" = String, Path, description = "User id (UUID)")), request_body = AdminPatchBody, responses((status = 200, body = UserBody), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn patch(
     state: web::Data<HttpState>,
     admin: Admin,
@@ -88,6 +93,7 @@ pub(crate) async fn patch(
 }
 
 /// `DELETE /users/{id}`: the user, their profile and sessions, in one transaction.
+#[utoipa::path(delete, path = "/users/{id}", tag = "administration", security(("bearer" = [])), params(("id" = String, Path, description = "User id (UUID)")), responses((status = 204, description = "Deleted with profile and sessions"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
 pub(crate) async fn delete(
     state: web::Data<HttpState>,
     admin: Admin,

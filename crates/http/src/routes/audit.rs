@@ -11,13 +11,18 @@ use time::OffsetDateTime;
 use crate::audit_json::audit_record_value;
 use crate::authz::Admin;
 use crate::error::ApiError;
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::HttpState;
 
 /// `GET /audit` query.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuditQueryParams {
+    /// Only this event type, e.g. `login.failed`.
     #[serde(rename = "type")]
+    #[param(rename = "type")]
     kind: Option<String>,
     subject: Option<String>,
     since: Option<String>,
@@ -37,6 +42,7 @@ fn instant(raw: Option<String>, name: &'static str) -> Result<Option<OffsetDateT
 
 /// `GET /audit?type=&subject=&since=&until=&limit=&cursor=`: newest first; `limit` is clamped
 /// to 1–500; `since`/`until` are RFC 3339 instants.
+#[utoipa::path(get, path = "/audit", tag = "administration", security(("bearer" = [])), params(AuditQueryParams), responses((status = 200, body = AuditPageBody), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem)))]
 pub(crate) async fn list(
     state: web::Data<HttpState>,
     _admin: Admin,

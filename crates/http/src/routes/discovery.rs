@@ -4,10 +4,13 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::HttpState;
 
 /// `GET /.well-known/oauth-authorization-server` and `/.well-known/openid-configuration`:
 /// only what is implemented. There is no authorization endpoint, so no response type.
+#[utoipa::path(get, path = "/.well-known/oauth-authorization-server", tag = "discovery", responses((status = 200, description = "RFC 8414 metadata (also at /.well-known/openid-configuration)", body = ServerMetadata)))]
 pub(crate) async fn metadata(state: web::Data<HttpState>) -> HttpResponse {
     let issuer = state.site.issuer.trim_end_matches('/');
     let auth_methods = ["client_secret_basic", "client_secret_post", "none"];

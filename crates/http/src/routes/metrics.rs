@@ -7,6 +7,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use ipnet::IpNet;
 
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::routes::not_found;
 use crate::HttpState;
 
@@ -17,6 +19,7 @@ fn may_scrape(peer: Option<IpAddr>, trusted: &[IpNet]) -> bool {
 }
 
 /// The exposition, or the same 404 as an unknown path for anyone else.
+#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, description = "Prometheus text exposition (loopback and trusted proxies only)", content_type = "text/plain"), (status = 404, body = Problem)))]
 pub(crate) async fn metrics(state: web::Data<HttpState>, req: HttpRequest) -> HttpResponse {
     match (&state.metrics, may_scrape(req.peer_addr().map(|p| p.ip()), &state.site.trusted_proxies))
     {

@@ -9,6 +9,8 @@ use crate::client_auth::client_credentials;
 use crate::context::request_context;
 use crate::dto::TokenLookupForm;
 use crate::error::{ApiError, OAuthCode};
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::HttpState;
 
 fn required_token(form: &TokenLookupForm) -> Result<&str, ApiError> {
@@ -20,6 +22,7 @@ fn required_token(form: &TokenLookupForm) -> Result<&str, ApiError> {
 
 /// `POST /oauth/revoke`: 200 whether or not the token was known. Public clients name
 /// themselves with `client_id` (the browser client when absent); service clients authenticate.
+#[utoipa::path(post, path = "/oauth/revoke", tag = "oauth", request_body(content = TokenLookupForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, description = "Revoked, or unknown"), (status = 400, body = OAuthErrorBody), (status = 401, body = OAuthErrorBody)))]
 pub(crate) async fn revoke(
     state: web::Data<HttpState>,
     req: HttpRequest,
@@ -50,6 +53,7 @@ pub(crate) async fn revoke(
 
 /// `POST /oauth/introspect`: for authenticated service clients only. Anything not live is
 /// exactly `{"active": false}`.
+#[utoipa::path(post, path = "/oauth/introspect", tag = "oauth", security(("client_basic" = [])), request_body(content = TokenLookupForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, body = IntrospectionBody), (status = 400, body = OAuthErrorBody), (status = 401, body = OAuthErrorBody)))]
 pub(crate) async fn introspect(
     state: web::Data<HttpState>,
     req: HttpRequest,

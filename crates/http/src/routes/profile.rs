@@ -9,6 +9,8 @@ use crate::authz::Me;
 use crate::context::request_context;
 use crate::dto::{ProfileBody, ProfilePatchBody, ProfileWriteBody};
 use crate::error::ApiError;
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::{limits, HttpState};
 
 fn mapped(err: ProfileOpError) -> ApiError {
@@ -30,6 +32,7 @@ fn ok(profile: Profile) -> HttpResponse {
 }
 
 /// `POST /profile`: 201, or 409 when the caller has one.
+#[utoipa::path(post, path = "/profile", tag = "profiles", security(("bearer" = [])), request_body = ProfileWriteBody, responses((status = 201, body = ProfileBody), (status = 401, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(crate) async fn create(
     state: web::Data<HttpState>,
     who: Me,
@@ -48,11 +51,13 @@ pub(crate) async fn create(
 }
 
 /// `GET /profile/me`: 404 when the caller has none.
+#[utoipa::path(get, path = "/profile/me", tag = "profiles", security(("bearer" = [])), responses((status = 200, body = ProfileBody), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub(crate) async fn read(state: web::Data<HttpState>, who: Me) -> Result<HttpResponse, ApiError> {
     state.profiles.read(&who.0).await.map(ok).map_err(mapped)
 }
 
 /// `PUT /profile/me`: replaces every field.
+#[utoipa::path(put, path = "/profile/me", tag = "profiles", security(("bearer" = [])), request_body = ProfileWriteBody, responses((status = 200, body = ProfileBody), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(crate) async fn replace(
     state: web::Data<HttpState>,
     who: Me,
@@ -69,6 +74,7 @@ pub(crate) async fn replace(
 }
 
 /// `PATCH /profile/me`: changes the fields present; `null` clears an optional one.
+#[utoipa::path(patch, path = "/profile/me", tag = "profiles", security(("bearer" = [])), request_body = ProfilePatchBody, responses((status = 200, body = ProfileBody), (status = 401, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(crate) async fn patch(
     state: web::Data<HttpState>,
     who: Me,
@@ -81,6 +87,7 @@ pub(crate) async fn patch(
 }
 
 /// `DELETE /profile/me`: 204.
+#[utoipa::path(delete, path = "/profile/me", tag = "profiles", security(("bearer" = [])), responses((status = 204, description = "Deleted"), (status = 401, body = Problem), (status = 404, body = Problem), (status = 429, body = Problem)))]
 pub(crate) async fn delete(
     state: web::Data<HttpState>,
     who: Me,

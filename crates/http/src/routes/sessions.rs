@@ -11,6 +11,8 @@ use crate::context::request_context;
 use crate::cookie::cleared_refresh_cookie;
 use crate::dto::SessionBody;
 use crate::error::ApiError;
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::HttpState;
 
 fn mapped(err: SessionOpError) -> ApiError {
@@ -23,6 +25,7 @@ fn mapped(err: SessionOpError) -> ApiError {
 }
 
 /// `GET /auth/sessions`: the caller's live sessions, the current one marked.
+#[utoipa::path(get, path = "/auth/sessions", tag = "sessions", security(("bearer" = [])), responses((status = 200, body = SessionListBody), (status = 401, body = Problem)))]
 pub(crate) async fn list(state: web::Data<HttpState>, who: Me) -> Result<HttpResponse, ApiError> {
     let sessions = state.sessions.list(&who.0).await.map_err(mapped)?;
     let items: Vec<SessionBody> =
@@ -31,6 +34,7 @@ pub(crate) async fn list(state: web::Data<HttpState>, who: Me) -> Result<HttpRes
 }
 
 /// `DELETE /auth/sessions/{id}`: 204; 404 for an unknown id or another user's session.
+#[utoipa::path(delete, path = "/auth/sessions/{id}", tag = "sessions", security(("bearer" = [])), params(("id" = String, Path, description = "Session id (the sid claim)")), responses((status = 204, description = "Ended"), (status = 401, body = Problem), (status = 404, body = Problem)))]
 pub(crate) async fn revoke_one(
     state: web::Data<HttpState>,
     who: Me,
@@ -43,6 +47,7 @@ pub(crate) async fn revoke_one(
 }
 
 /// `DELETE /auth/sessions`: revokes every session of the caller but the current one.
+#[utoipa::path(delete, path = "/auth/sessions", tag = "sessions", security(("bearer" = [])), responses((status = 204, description = "Every other session ended"), (status = 401, body = Problem)))]
 pub(crate) async fn revoke_others(
     state: web::Data<HttpState>,
     who: Me,
@@ -53,6 +58,7 @@ pub(crate) async fn revoke_others(
 }
 
 /// `POST /logout`: ends the session, revokes the presented access token, clears the cookie.
+#[utoipa::path(post, path = "/logout", tag = "sessions", security(("bearer" = [])), responses((status = 204, description = "Session ended, token revoked, cookie cleared"), (status = 401, body = Problem)))]
 pub(crate) async fn logout(
     state: web::Data<HttpState>,
     who: Me,

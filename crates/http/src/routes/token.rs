@@ -10,10 +10,13 @@ use crate::context::request_context;
 use crate::cookie::{presented_refresh_cookie, refresh_cookie};
 use crate::dto::{TokenBody, TokenForm};
 use crate::error::{ApiError, OAuthCode};
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::{limits, HttpState};
 
 /// `POST /token`: the `password`, `refresh_token` and `client_credentials` grants. A missing
 /// `grant_type` with a username and a password is the password grant.
+#[utoipa::path(post, path = "/token", tag = "oauth", request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, description = "Tokens (also at /oauth/token); browser clients get the refresh token in the __Host-genesis_rt cookie", body = TokenBody), (status = 400, body = OAuthErrorBody), (status = 401, body = OAuthErrorBody), (status = 429, body = OAuthErrorBody), (status = 503, body = OAuthErrorBody)))]
 pub(crate) async fn token(
     state: web::Data<HttpState>,
     req: HttpRequest,
@@ -38,6 +41,7 @@ pub(crate) async fn token(
 }
 
 /// `POST /refresh_token`: the refresh grant, whatever `grant_type` says.
+#[utoipa::path(post, path = "/refresh_token", tag = "oauth", request_body(content = TokenForm, content_type = "application/x-www-form-urlencoded"), responses((status = 200, body = TokenBody), (status = 400, body = OAuthErrorBody), (status = 401, body = OAuthErrorBody), (status = 429, body = OAuthErrorBody)))]
 pub(crate) async fn refresh_alias(
     state: web::Data<HttpState>,
     req: HttpRequest,

@@ -10,10 +10,13 @@ use crate::authz::Me;
 use crate::context::request_context;
 use crate::dto::{PasswordChangeBody, ReauthenticationBody, RegisterBody, RenameBody, UserBody};
 use crate::error::ApiError;
+#[allow(unused_imports)]
+use crate::openapi::*;
 use crate::{limits, HttpState};
 
 /// `POST /users`: 201 with the user; 409 when the username or e-mail is taken (without saying
 /// which); 422 with field errors that never echo the password.
+#[utoipa::path(post, path = "/users", tag = "identity", request_body = RegisterBody, responses((status = 201, body = UserBody), (status = 400, body = Problem), (status = 409, description = "Username or e-mail not available", body = Problem), (status = 413, body = Problem), (status = 415, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem), (status = 503, body = Problem)))]
 pub(crate) async fn register(
     state: web::Data<HttpState>,
     req: HttpRequest,
@@ -42,6 +45,7 @@ pub(crate) async fn register(
 }
 
 /// `GET /users/me`: the caller's own record.
+#[utoipa::path(get, path = "/users/me", tag = "identity", security(("bearer" = [])), responses((status = 200, body = UserBody), (status = 401, body = Problem)))]
 pub(crate) async fn me(state: web::Data<HttpState>, who: Me) -> Result<HttpResponse, ApiError> {
     match state.current_user.execute(&who.0).await {
         Ok(user) => Ok(HttpResponse::Ok().json(UserBody::from(&user))),
@@ -67,6 +71,7 @@ fn self_service_error(err: SelfServiceError) -> ApiError {
 }
 
 /// `PATCH /users/me` with `{username?, email?, current_password}`.
+#[utoipa::path(patch, path = "/users/me", tag = "identity", security(("bearer" = [])), request_body = RenameBody, responses((status = 200, body = UserBody), (status = 401, body = Problem), (status = 403, description = "Wrong current password", body = Problem), (status = 409, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(crate) async fn rename(
     state: web::Data<HttpState>,
     who: Me,
@@ -86,6 +91,7 @@ pub(crate) async fn rename(
 
 /// `PUT /users/me/password` with `{current_password, new_password}`: 204; every other session
 /// of the user ends.
+#[utoipa::path(put, path = "/users/me/password", tag = "identity", security(("bearer" = [])), request_body = PasswordChangeBody, responses((status = 204, description = "Changed; every other session ended"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(crate) async fn change_password(
     state: web::Data<HttpState>,
     who: Me,
@@ -106,6 +112,7 @@ pub(crate) async fn change_password(
 
 /// `DELETE /users/me` with `{current_password}`: 204; the user, profile and sessions go in one
 /// transaction.
+#[utoipa::path(delete, path = "/users/me", tag = "identity", security(("bearer" = [])), request_body = ReauthenticationBody, responses((status = 204, description = "Deleted with profile and sessions"), (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem), (status = 429, body = Problem)))]
 pub(crate) async fn delete_me(
     state: web::Data<HttpState>,
     who: Me,
