@@ -286,6 +286,9 @@ def report(prims: dict, per_db: dict, flood_result: dict, elapsed: float):
     lines += ["", "## Login flood (SQLite, argon2id 65536 KiB × 3, `argon2.max_concurrent = 1`, 64 connections)", "",
               f"{fmt(f['rps'])} answers/s, of which {f['errors']} were not 2xx (400 or 503 shed with `Retry-After`); "
               f"`/health` p99 {f['health_p99_ms']:.1f} ms during the flood; peak RSS {f['peak_rss_kib'] / 1024:.1f} MiB.", ""]
+    analysis = ROOT / "bench" / "analysis.md"
+    if analysis.exists():
+        lines += ["", analysis.read_text().rstrip()]
     (ROOT / "docs" / "performance.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

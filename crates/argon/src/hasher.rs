@@ -63,8 +63,12 @@ impl Argon2Hasher {
         let pool = BlockPool::new(params.block_count());
         let mut dummy_secret = [0u8; 32];
         getrandom::getrandom(&mut dummy_secret).map_err(|e| SettingsError(e.to_string()))?;
-        let dummy =
-            compute_phc(&params, &dummy_secret, &pool).map_err(|e| SettingsError(e.to_string()))?;
+        // The dummy hash uses a throwaway area: an idle server keeps no argon2 memory (the pool
+        // fills on demand, at most one area per permitted concurrent hash).
+        let throwaway = BlockPool::new(params.block_count());
+        let dummy = compute_phc(&params, &dummy_secret, &throwaway)
+            .map_err(|e| SettingsError(e.to_string()))?;
+        drop(throwaway);
         Ok(Self {
             inner: Arc::new(Inner {
                 params,
