@@ -5,9 +5,10 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::HttpRequest;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
-use genesis_domain::SecretToken;
+use genesis_domain::{Client, SecretToken};
 
 use crate::error::{ApiError, OAuthCode};
+use crate::HttpState;
 
 /// Who the client says it is.
 pub(crate) struct ClientCredentialsInput {
@@ -66,6 +67,30 @@ pub(crate) fn client_credentials(
 fn form_decode(part: &str) -> Option<String> {
     let plus_as_space = part.replace('+', " ");
     percent_encoding::percent_decode_str(&plus_as_space).decode_utf8().ok().map(|s| s.into_owned())
+}
+
+/// The client of a request: a confidential client authenticated by its secret, a public client
+/// by its id (the built-in browser client when none is given). `401 invalid_client` otherwise.
+pub(crate) async fn resolved_client(
+    state: &HttpState,
+    credentials: &ClientCredentialsInput,
+) -> Result<Client, ApiError> {
+    state
+        .clients
+        .resolve(credentials.id.as_deref(), credentials.secret.as_ref())
+        .await
+        .map_err(|e| ApiError::grant(e.into()))
+}
+
+/// A confidential client, authenticated by id and secret. `401 invalid_client` otherwise.
+pub(crate) async fn authenticated_client(
+    state: &HttpState,
+    credentials: ClientCredentialsInput,
+) -> Result<Client, ApiError> {
+    let (Some(id), Some(secret)) = (credentials.id, credentials.secret) else {
+        return Err(ApiError::oauth(OAuthCode::InvalidClient, "Client authentication failed."));
+    };
+    state.clients.authenticate(&id, &secret).await.map_err(|e| ApiError::grant(e.into()))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use genesis_app::Introspection;
 use serde_json::json;
 
-use crate::client_auth::client_credentials;
+use crate::client_auth::{authenticated_client, client_credentials, resolved_client};
 use crate::context::request_context;
 use crate::dto::TokenLookupForm;
 use crate::error::{ApiError, OAuthCode};
@@ -32,11 +32,7 @@ pub(crate) async fn revoke(
     let credentials =
         client_credentials(&req, form.client_id.as_deref(), form.client_secret.as_deref())?;
     let token = required_token(&form)?;
-    let client = state
-        .clients
-        .resolve(credentials.id.as_deref(), credentials.secret.as_ref())
-        .await
-        .map_err(|e| ApiError::grant(e.into()))?;
+    let client = resolved_client(&state, &credentials).await?;
     state
         .revoke
         .execute(
@@ -62,11 +58,7 @@ pub(crate) async fn introspect(
     let form = form.into_inner();
     let credentials =
         client_credentials(&req, form.client_id.as_deref(), form.client_secret.as_deref())?;
-    let (Some(id), Some(secret)) = (credentials.id, credentials.secret) else {
-        return Err(ApiError::oauth(OAuthCode::InvalidClient, "Client authentication failed."));
-    };
-    let caller =
-        state.clients.authenticate(&id, &secret).await.map_err(|e| ApiError::grant(e.into()))?;
+    let caller = authenticated_client(&state, credentials).await?;
     let token = required_token(&form)?;
     let found = state
         .introspect

@@ -5,7 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use genesis_app::{IssuedToken, LoginRequest, RefreshDelivery, RefreshRequest};
 use genesis_domain::{RateBucket, SecretToken};
 
-use crate::client_auth::client_credentials;
+use crate::client_auth::{authenticated_client, client_credentials, resolved_client};
 use crate::context::request_context;
 use crate::cookie::{presented_refresh_cookie, refresh_cookie};
 use crate::dto::{TokenBody, TokenForm};
@@ -64,11 +64,7 @@ async fn password_grant(
             "username and password are required.",
         ));
     };
-    let client = state
-        .clients
-        .resolve(credentials.id.as_deref(), credentials.secret.as_ref())
-        .await
-        .map_err(|e| ApiError::grant(e.into()))?;
+    let client = resolved_client(state, &credentials).await?;
     let request = LoginRequest { username, password: password.into(), client, scope: form.scope };
     let issued =
         state.login.execute(request, &request_context(req)).await.map_err(ApiError::grant)?;
@@ -94,11 +90,7 @@ async fn refresh_grant(
     };
     let refresh_token = SecretToken::presented(&raw)
         .ok_or_else(|| ApiError::oauth(OAuthCode::InvalidGrant, "The grant is not valid."))?;
-    let client = state
-        .clients
-        .resolve(credentials.id.as_deref(), credentials.secret.as_ref())
-        .await
-        .map_err(|e| ApiError::grant(e.into()))?;
+    let client = resolved_client(state, &credentials).await?;
     let issued = state
         .refresh
         .execute(RefreshRequest { refresh_token, client }, &request_context(req))
@@ -128,11 +120,7 @@ async fn client_credentials_grant(
 ) -> Result<HttpResponse, ApiError> {
     let credentials =
         client_credentials(req, form.client_id.as_deref(), form.client_secret.as_deref())?;
-    let (Some(id), Some(secret)) = (credentials.id, credentials.secret) else {
-        return Err(ApiError::oauth(OAuthCode::InvalidClient, "Client authentication failed."));
-    };
-    let client =
-        state.clients.authenticate(&id, &secret).await.map_err(|e| ApiError::grant(e.into()))?;
+    let client = authenticated_client(state, credentials).await?;
     let issued = state
         .client_credentials
         .execute(&client, form.scope.as_deref())
