@@ -14,6 +14,7 @@ mod api {
     pub mod deployment;
     pub mod edge;
     pub mod errors;
+    pub mod fuzz;
     pub mod identity;
     pub mod interop;
     pub mod lifecycle;

@@ -30,6 +30,9 @@ enum Command {
         no_migrate: bool,
     },
     /// Apply pending database migrations and exit.
+    #[command(
+        after_help = "Example:\n  GENESIS__DATABASE__URL=mysql://genesis:secret@db/genesis genesis migrate"
+    )]
     Migrate,
     /// Manage users.
     #[command(subcommand)]
@@ -44,6 +47,7 @@ enum Command {
     #[command(subcommand)]
     Audit(AuditCommand),
     /// Print the effective configuration, secrets redacted.
+    #[command(after_help = "Example:\n  genesis config --config /etc/genesis/genesis.toml")]
     Config,
 }
 
@@ -70,12 +74,16 @@ enum UsersCommand {
 #[derive(Debug, Subcommand)]
 enum KeysCommand {
     /// List signing keys: kid, algorithm, state, creation time.
+    #[command(after_help = "Example:\n  genesis keys list --json")]
     List {
         /// One JSON object per line.
         #[arg(long)]
         json: bool,
     },
     /// Make a new active key; the previous one stays published for verification.
+    #[command(
+        after_help = "Example:\n  genesis keys rotate   # running servers pick it up within 10 s"
+    )]
     Rotate,
     /// Unpublish a previous key (tokens it signed stop verifying).
     #[command(after_help = "Example:\n  genesis keys retire 3f2a9c0d4b1e4f6a8c7d5e4f3a2b1c0d")]
@@ -116,6 +124,7 @@ enum ClientsCommand {
         scopes: Vec<String>,
     },
     /// List clients: configured and registered.
+    #[command(after_help = "Example:\n  genesis clients list --json")]
     List {
         /// One JSON object per line.
         #[arg(long)]

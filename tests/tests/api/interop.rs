@@ -5,14 +5,16 @@ use std::process::Command;
 
 use crate::api::support::{spawn_app, Engine, NATIVE_CLIENT};
 
-/// A Python with Authlib: a virtual environment under Cargo's test scratch directory, created
-/// (from the Python package registry) the first time it is needed.
-fn python_with_authlib() -> PathBuf {
+/// A Python with Authlib and Schemathesis: a virtual environment under Cargo's test scratch
+/// directory, created (from the Python package registry) the first time it is needed.
+pub(crate) fn python_tools() -> PathBuf {
+    static SETUP: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_at_a_time = SETUP.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("interop-venv");
     let python = venv.join("bin").join("python");
     let ready = |python: &Path| {
         Command::new(python)
-            .args(["-c", "import authlib, requests"])
+            .args(["-c", "import authlib, requests, schemathesis"])
             .output()
             .is_ok_and(|o| o.status.success())
     };
@@ -22,7 +24,7 @@ fn python_with_authlib() -> PathBuf {
     let created = Command::new("python3").args(["-m", "venv"]).arg(&venv).output();
     assert!(
         created.as_ref().is_ok_and(|o| o.status.success()),
-        "python3 with the venv module is needed for the interoperability test (apt-get install python3 python3-venv): {created:?}"
+        "python3 with the venv module is needed for the interoperability tests (apt-get install python3 python3-venv): {created:?}"
     );
     let installed = Command::new(venv.join("bin").join("pip"))
         .args([
@@ -31,12 +33,13 @@ fn python_with_authlib() -> PathBuf {
             "--disable-pip-version-check",
             "authlib>=1.3",
             "requests>=2.31",
+            "schemathesis>=4,<5",
         ])
         .output()
         .unwrap();
     assert!(
         installed.status.success(),
-        "pip could not install Authlib: {}",
+        "pip could not install Authlib and Schemathesis: {}",
         String::from_utf8_lossy(&installed.stderr)
     );
     python
@@ -46,7 +49,7 @@ fn python_with_authlib() -> PathBuf {
 async fn authlib_completes_the_password_and_refresh_grants_as_a_native_client() {
     let app = spawn_app(Engine::Sqlite).await;
     let (id, username, password) = app.new_user().await;
-    let python = python_with_authlib();
+    let python = python_tools();
     let script =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("interop").join("authlib_native_flow.py");
     let base = app.base.clone();
