@@ -84,12 +84,14 @@ def rss_kib(pid: int, field: str = "VmRSS") -> int:
 
 
 class Server:
-    def __init__(self, database: str, extra: dict | None = None):
+    def __init__(self, database: str, extra: dict | None = None, port: int | None = None):
         self.dir = Path(tempfile.mkdtemp(prefix="genesis-bench-"))
-        self.port = free_port()
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.mysql_db = None
-        if database == "sqlite":
+        if database.startswith("mysql://"):
+            url = database
+        elif database == "sqlite":
             url = f"sqlite://{self.dir / 'bench.db'}?mode=rwc"
         else:
             self.mysql_db = "genesis_bench_" + secrets.token_hex(4)
@@ -158,12 +160,12 @@ def parse_latency(text: str) -> float:
     return float(m.group(1)) * UNITS[m.group(2)] if m else float("nan")
 
 
-def wrk(server: Server, path: str, lua: str, connections: int = CONNECTIONS) -> dict:
+def wrk(server: Server, path: str, lua: str, connections: int = CONNECTIONS, threads: int = 1) -> dict:
     script = server.dir / "scenario.lua"
     script.write_text(lua)
     sampler = RssSampler(server.proc.pid)
     sampler.start()
-    out = subprocess.run([*PIN_LOAD, "wrk", "-t1", f"-c{connections}", f"-d{DURATION}s", "--latency", "-s", str(script), server.base + path],
+    out = subprocess.run([*PIN_LOAD, "wrk", f"-t{threads}", f"-c{max(connections, threads)}", f"-d{DURATION}s", "--latency", "-s", str(script), server.base + path],
                          check=True, capture_output=True, text=True).stdout
     peak = sampler.stop()
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
@@ -242,11 +244,64 @@ def flood() -> dict:
         server.stop()
 
 
+def spread_lua(ports: list) -> str:
+    """A wrk script prefix that gives each wrk thread one of the instances."""
+    listed = ", ".join(f'"{p}"' for p in ports)
+    return ("local counter, ports = 0, {" + listed + "}\n"
+            "function setup(thread)\n"
+            "  counter = counter + 1\n"
+            "  thread.addr = wrk.lookup(\"127.0.0.1\", ports[((counter - 1) % #ports) + 1])[1]\n"
+            "end\n")
+
+
+def scale_out() -> dict:
+    """Client-credentials grants and /users/me through 1 instance, then spread over 3 instances
+    sharing one MariaDB database and one Redis, on the same core."""
+    import base64
+    redis_port = free_port()
+    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    database = "genesis_bench_scale_" + secrets.token_hex(4)
+    run(["mariadb", "-h", "127.0.0.1", "-uroot", "-e", f"CREATE DATABASE {database} CHARACTER SET utf8mb4"])
+    kek = base64.b64encode(secrets.token_bytes(32)).decode()
+    servers = []
+    try:
+        time.sleep(0.3)
+        first_port = free_port()
+        shared = {"GENESIS__REDIS__URL": f"redis://127.0.0.1:{redis_port}/0", "GENESIS__KEYS__KEK": kek,
+                  "GENESIS__SERVER__PUBLIC_URL": f"http://127.0.0.1:{first_port}"}
+        url = f"mysql://root@127.0.0.1:3306/{database}"
+        for i in range(3):
+            servers.append(Server(url, dict(shared), port=first_port if i == 0 else None))
+        user, password = "scaleuser" + secrets.token_hex(3), "bench-passphrase-violet-kettle-drums"
+        servers[0].post("/users", json.dumps({"username": user, "email": f"{user}@example.com", "password": password}).encode(),
+                        {"Content-Type": "application/json"})
+        login = servers[0].post("/token", f"grant_type=password&username={user}&password={password.replace(' ', '+')}".encode(),
+                                {"Content-Type": "application/x-www-form-urlencoded"})
+        access = login["access_token"]
+        basic = base64.b64encode(f"{SERVICE}:{SERVICE_SECRET}".encode()).decode()
+        results = {}
+        for label, targets in [("1 instance", servers[:1]), ("3 instances", servers)]:
+            spread = spread_lua([s.port for s in targets])
+            results[label] = {
+                "users_me": wrk(targets[0], "/users/me", spread + f'wrk.headers["Authorization"] = "Bearer {access}"\n', threads=len(targets)),
+                "client_credentials": wrk(targets[0], "/token", spread + form_lua("grant_type=client_credentials", {"Authorization": f"Basic {basic}"}), threads=len(targets)),
+            }
+        return results
+    finally:
+        for server in servers:
+            server.mysql_db = None
+            server.stop()
+        subprocess.run(["mariadb", "-h", "127.0.0.1", "-uroot", "-e", f"DROP DATABASE IF EXISTS {database}"], check=False)
+        redis.kill()
+        redis.wait()
+
+
 def fmt(x, digits=0):
     return f"{x:,.{digits}f}"
 
 
-def report(prims: dict, per_db: dict, flood_result: dict, elapsed: float):
+def report(prims: dict, per_db: dict, flood_result: dict, scale_result: dict | None, elapsed: float):
     argon_1 = prims["argon2id/hash_1_thread"]["per_second"]
     server_cores = 1 if PIN_SERVER else CORES
     argon_floor = argon_1 * server_cores
@@ -286,6 +341,15 @@ def report(prims: dict, per_db: dict, flood_result: dict, elapsed: float):
     lines += ["", "## Login flood (SQLite, argon2id 65536 KiB × 3, `argon2.max_concurrent = 1`, 64 connections)", "",
               f"{fmt(f['rps'])} answers/s, of which {f['errors']} were not 2xx (400 or 503 shed with `Retry-After`); "
               f"`/health` p99 {f['health_p99_ms']:.1f} ms during the flood; peak RSS {f['peak_rss_kib'] / 1024:.1f} MiB.", ""]
+    if scale_result:
+        lines += ["## Scale-out: one instance, then three, over one MariaDB and one Redis", "",
+                  "All instances share CPU 0 (one core), so this measures the cost of spreading load over processes that share "
+                  "the database and Redis, not added capacity; wrk spreads its connections over the instances.", "",
+                  "| scenario | 1 instance req/s | 3 instances req/s | p99 (1) | p99 (3) | errors (3) |", "| --- | --- | --- | --- | --- | --- |"]
+        for scenario in ["users_me", "client_credentials"]:
+            one, three = scale_result["1 instance"][scenario], scale_result["3 instances"][scenario]
+            lines.append(f"| {scenario} | {fmt(one['rps'])} | {fmt(three['rps'])} | {one['p99_ms']:.2f} ms | {three['p99_ms']:.2f} ms | {three['errors']} |")
+        lines.append("")
     analysis = ROOT / "bench" / "analysis.md"
     if analysis.exists():
         lines += ["", analysis.read_text().rstrip()]
@@ -301,7 +365,8 @@ def main():
     databases = ["sqlite"] if QUICK else ["sqlite", "mariadb"]
     per_db = {db: scenarios(db) for db in databases}
     flood_result = flood()
-    report(prims, per_db, flood_result, time.monotonic() - started)
+    scale_result = None if QUICK else scale_out()
+    report(prims, per_db, flood_result, scale_result, time.monotonic() - started)
 
 
 if __name__ == "__main__":
