@@ -11,8 +11,7 @@ use crate::authz::Admin;
 use crate::context::request_context;
 use crate::dto::{AdminPatchBody, UserBody, UserListQuery};
 use crate::error::ApiError;
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::{Problem, UserPageBody};
 use crate::HttpState;
 
 fn mapped(err: AdminError) -> ApiError {

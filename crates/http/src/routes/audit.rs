@@ -11,8 +11,7 @@ use time::OffsetDateTime;
 use crate::audit_json::audit_record_value;
 use crate::authz::Admin;
 use crate::error::ApiError;
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::{AuditPageBody, Problem};
 use crate::HttpState;
 
 /// `GET /audit` query.

@@ -4,8 +4,7 @@ use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 use serde_json::json;
 
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::ServerMetadata;
 use crate::HttpState;
 
 /// `GET /.well-known/oauth-authorization-server` and `/.well-known/openid-configuration`:

@@ -5,8 +5,7 @@ use actix_web::{web, HttpResponse};
 use serde_json::json;
 
 use crate::error::problem_response;
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::{HealthBody, Problem, ReadyBody};
 use crate::HttpState;
 
 /// `GET /health`: the process is serving.

@@ -3,8 +3,7 @@
 use actix_web::http::header;
 use actix_web::{web, HttpResponse};
 
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::Jwks;
 use crate::HttpState;
 
 /// `GET /.well-known/jwks.json`: public halves of the active and previous keys. Cached for a

@@ -7,8 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use ipnet::IpNet;
 
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::Problem;
 use crate::routes::not_found;
 use crate::HttpState;
 

@@ -9,8 +9,7 @@ use crate::client_auth::{authenticated_client, client_credentials, resolved_clie
 use crate::context::request_context;
 use crate::dto::TokenLookupForm;
 use crate::error::{ApiError, OAuthCode};
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::{IntrospectionBody, OAuthErrorBody};
 use crate::HttpState;
 
 fn required_token(form: &TokenLookupForm) -> Result<&str, ApiError> {

@@ -9,8 +9,7 @@ use crate::authz::Me;
 use crate::context::request_context;
 use crate::dto::{ProfileBody, ProfilePatchBody, ProfileWriteBody};
 use crate::error::ApiError;
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::Problem;
 use crate::{limits, HttpState};
 
 fn mapped(err: ProfileOpError) -> ApiError {

@@ -11,8 +11,7 @@ use crate::context::request_context;
 use crate::cookie::cleared_refresh_cookie;
 use crate::dto::SessionBody;
 use crate::error::ApiError;
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::{Problem, SessionListBody};
 use crate::HttpState;
 
 fn mapped(err: SessionOpError) -> ApiError {

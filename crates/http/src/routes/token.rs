@@ -10,8 +10,7 @@ use crate::context::request_context;
 use crate::cookie::{presented_refresh_cookie, refresh_cookie};
 use crate::dto::{TokenBody, TokenForm};
 use crate::error::{ApiError, OAuthCode};
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::OAuthErrorBody;
 use crate::{limits, HttpState};
 
 /// `POST /token`: the `password`, `refresh_token` and `client_credentials` grants. A missing

@@ -10,8 +10,7 @@ use crate::authz::Me;
 use crate::context::request_context;
 use crate::dto::{PasswordChangeBody, ReauthenticationBody, RegisterBody, RenameBody, UserBody};
 use crate::error::ApiError;
-#[allow(unused_imports)]
-use crate::openapi::*;
+use crate::openapi::Problem;
 use crate::{limits, HttpState};
 
 /// `POST /users`: 201 with the user; 409 when the username or e-mail is taken (without saying
