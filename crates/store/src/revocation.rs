@@ -4,12 +4,14 @@ use async_trait::async_trait;
 use genesis_domain::{AuditEvent, SessionId};
 use genesis_ports::{RevocationList, StoreError};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{EntityTrait, Set, TransactionTrait};
+use sea_orm::{
+    ConnectionTrait, DatabaseBackend, EntityTrait, Set, Statement, TransactionTrait, Value,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::convert::seconds;
-use crate::entity::{revoked_token, session};
+use crate::entity::revoked_token;
 use crate::error::store_error;
 use crate::{audit, Store};
 
@@ -45,18 +47,32 @@ impl RevocationList for Store {
         sid: Option<SessionId>,
         now: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let revoked = revoked_token::Entity::find_by_id(jti.hyphenated().to_string())
-            .one(&self.db)
+        // One round trip on the hot path of every authenticated request: is the token revoked,
+        // and is its session (if any) still live?
+        let backend = self.db.get_database_backend();
+        let (jti_mark, sid_mark, now_mark) = match backend {
+            DatabaseBackend::Postgres => ("$1", "$2", "$3"),
+            _ => ("?", "?", "?"),
+        };
+        let sql = format!(
+            "SELECT (SELECT COUNT(*) FROM revoked_tokens WHERE jti = {jti_mark}) AS revoked, \
+             (SELECT COUNT(*) FROM sessions WHERE id = {sid_mark} AND revoked_at IS NULL AND expires_at > {now_mark}) AS live"
+        );
+        let sid_text = sid.map(|s| s.to_string()).unwrap_or_default();
+        let values: Vec<Value> =
+            vec![jti.hyphenated().to_string().into(), sid_text.into(), seconds(now).into()];
+        let row = self
+            .db
+            .query_one(Statement::from_sql_and_values(backend, sql, values))
             .await
-            .map_err(store_error("checking the revocation list"))?;
-        if revoked.is_some() {
-            return Ok(true);
-        }
-        let Some(sid) = sid else { return Ok(false) };
-        let session = session::Entity::find_by_id(sid.to_string())
-            .one(&self.db)
-            .await
-            .map_err(store_error("checking a token's session"))?;
-        Ok(!session.is_some_and(|s| s.revoked_at.is_none() && s.expires_at > seconds(now)))
+            .map_err(store_error("checking the revocation list"))?
+            .ok_or_else(|| {
+                StoreError::Unexpected(anyhow::anyhow!("the revocation check returned no row"))
+            })?;
+        let revoked: i64 =
+            row.try_get("", "revoked").map_err(store_error("reading the revocation check"))?;
+        let live: i64 =
+            row.try_get("", "live").map_err(store_error("reading the revocation check"))?;
+        Ok(revoked > 0 || (sid.is_some() && live == 0))
     }
 }
