@@ -4,16 +4,14 @@
 use std::time::{Duration, Instant};
 
 use reqwest::Response;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::api::support::{spawn_app, spawn_app_with, strong_password, unique, Engine, TestApp};
+use crate::api::support::{
+    json_of, spawn_app, spawn_app_with, strong_password, unique, Engine, TestApp,
+};
 
 async fn register(app: &TestApp, username: &str, password: &str) -> Response {
     app.post_json("/users", &json!({"username": username, "email": format!("{username}@example.com"), "password": password})).await
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.unwrap()
 }
 
 #[tokio::test]

@@ -4,7 +4,9 @@
 use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
-use crate::api::support::{on_every_database, strong_password, unique, TestApp, NATIVE_CLIENT};
+use crate::api::support::{
+    json_of, on_every_database, strong_password, unique, TestApp, NATIVE_CLIENT,
+};
 
 on_every_database!(
     admin_routes_need_an_administrator,
@@ -15,10 +17,6 @@ on_every_database!(
     concurrent_profile_creation_has_one_winner,
     a_user_cannot_touch_another_users_data,
 );
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.unwrap()
-}
 
 async fn call(
     app: &TestApp,

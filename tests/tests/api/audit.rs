@@ -6,15 +6,11 @@ use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
 use crate::api::support::{
-    on_every_database, spawn_app, spawn_app_with, strong_password, unique, Engine, TestApp,
-    NATIVE_CLIENT, SERVICE_CLIENT, SERVICE_SECRET,
+    json_of, on_every_database, spawn_app, spawn_app_with, strong_password, unique, Engine,
+    TestApp, NATIVE_CLIENT, SERVICE_CLIENT, SERVICE_SECRET,
 };
 
 on_every_database!(concurrent_logins_leave_a_chain_that_verifies);
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.unwrap()
-}
 
 fn request_id(response: &Response) -> String {
     response.headers()["x-request-id"].to_str().unwrap().to_owned()

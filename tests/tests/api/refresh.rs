@@ -2,10 +2,9 @@
 //! browser cookie.
 
 use reqwest::Response;
-use serde_json::Value;
 
 use crate::api::support::{
-    on_every_database, spawn_app_with, Engine, TestApp, NATIVE_CLIENT, SERVICE_CLIENT,
+    json_of, on_every_database, spawn_app_with, Engine, TestApp, NATIVE_CLIENT, SERVICE_CLIENT,
     SERVICE_SECRET,
 };
 
@@ -15,15 +14,11 @@ on_every_database!(
     a_refresh_token_is_bound_to_its_client_and_is_no_access_token,
 );
 
-async fn json(response: Response) -> Value {
-    response.json().await.unwrap()
-}
-
 async fn native_tokens(app: &TestApp) -> (String, String) {
     let (_, username, password) = app.new_user().await;
     let response = app.native_login(&username, &password).await;
     assert_eq!(response.status(), 200);
-    let body = json(response).await;
+    let body = json_of(response).await;
     let refresh = body["refresh_token"]
         .as_str()
         .expect("native clients get the refresh token in the body")
@@ -47,14 +42,14 @@ async fn rotation_and_reuse_detection(app: TestApp) {
     let rotated = refresh(&app, &first, NATIVE_CLIENT).await;
     assert_eq!(rotated.status(), 200);
     assert_eq!(rotated.headers()["cache-control"], "no-store");
-    let rotated = json(rotated).await;
+    let rotated = json_of(rotated).await;
     let second = rotated["refresh_token"].as_str().unwrap().to_owned();
     assert_ne!(second, first, "every refresh rotates");
     let new_access = rotated["access_token"].as_str().unwrap().to_owned();
     assert_eq!(app.get_with_token("/users/me", &new_access).await.status(), 200);
 
     // The alias path is the same grant.
-    let third = json(
+    let third = json_of(
         app.post_form(
             "/refresh_token",
             &[("refresh_token", &second), ("client_id", NATIVE_CLIENT)],
@@ -68,8 +63,8 @@ async fn rotation_and_reuse_detection(app: TestApp) {
     // so do the session's access tokens.
     let replay = refresh(&app, &first, NATIVE_CLIENT).await;
     assert_eq!(replay.status(), 400);
-    assert_eq!(json(replay).await["error"], "invalid_grant");
-    assert_eq!(json(refresh(&app, &third, NATIVE_CLIENT).await).await["error"], "invalid_grant");
+    assert_eq!(json_of(replay).await["error"], "invalid_grant");
+    assert_eq!(json_of(refresh(&app, &third, NATIVE_CLIENT).await).await["error"], "invalid_grant");
     assert_eq!(app.get_with_token("/users/me", &access).await.status(), 401);
     assert_eq!(app.get_with_token("/users/me", &new_access).await.status(), 401);
 }
@@ -107,7 +102,7 @@ async fn refresh_tokens_die_when_idle_and_at_the_absolute_lifetime() {
         let (_, idle) = native_tokens(&app).await;
         tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
         assert_eq!(
-            json(refresh(&app, &idle, NATIVE_CLIENT).await).await["error"],
+            json_of(refresh(&app, &idle, NATIVE_CLIENT).await).await["error"],
             "invalid_grant",
             "{engine:?}"
         );
@@ -131,7 +126,7 @@ async fn refresh_tokens_die_when_idle_and_at_the_absolute_lifetime() {
                 refused_at = Some(started.elapsed());
                 break;
             }
-            token = json(response).await["refresh_token"].as_str().unwrap().to_owned();
+            token = json_of(response).await["refresh_token"].as_str().unwrap().to_owned();
         }
         let refused_at = refused_at.expect("the chain outlived its absolute lifetime");
         assert!(
@@ -147,7 +142,7 @@ async fn a_refresh_token_is_bound_to_its_client_and_is_no_access_token(app: Test
     let as_browser = app
         .post_form("/token", &[("grant_type", "refresh_token"), ("refresh_token", &token)])
         .await;
-    assert_eq!(json(as_browser).await["error"], "invalid_grant");
+    assert_eq!(json_of(as_browser).await["error"], "invalid_grant");
     // ... nor can a service client, which has no refresh grant at all.
     let as_service = app
         .client
@@ -157,10 +152,13 @@ async fn a_refresh_token_is_bound_to_its_client_and_is_no_access_token(app: Test
         .send()
         .await
         .unwrap();
-    assert_eq!(json(as_service).await["error"], "unauthorized_client");
+    assert_eq!(json_of(as_service).await["error"], "unauthorized_client");
     // A refresh token is not a bearer token, and an access token is not a refresh token.
     assert_eq!(app.get_with_token("/users/me", &token).await.status(), 401);
-    assert_eq!(json(refresh(&app, &access, NATIVE_CLIENT).await).await["error"], "invalid_grant");
+    assert_eq!(
+        json_of(refresh(&app, &access, NATIVE_CLIENT).await).await["error"],
+        "invalid_grant"
+    );
     // The refused attempts changed nothing: the rightful client still refreshes.
     assert_eq!(refresh(&app, &token, NATIVE_CLIENT).await.status(), 200);
 }
@@ -194,7 +192,7 @@ async fn browser_clients_get_the_refresh_token_only_in_a_host_cookie() {
         assert!(header.split("; ").any(|a| a == attribute), "{attribute} missing in {header}");
     }
     assert!(!header.contains("Domain"), "__Host- cookies have no Domain");
-    let body = json(login).await;
+    let body = json_of(login).await;
     assert!(body.get("refresh_token").is_none(), "never in the body for browsers");
 
     let cookie = cookie_value(&header);
@@ -212,13 +210,13 @@ async fn browser_clients_get_the_refresh_token_only_in_a_host_cookie() {
     // A cross-site page cannot refresh through the cookie...
     let cross_site = with_cookie(Some("https://evil.example"), &cookie).await.unwrap();
     assert_eq!(cross_site.status(), 400);
-    assert_eq!(json(cross_site).await["error"], "invalid_request");
+    assert_eq!(json_of(cross_site).await["error"], "invalid_request");
     // ... while the server's own origin, a listed origin, or no Origin at all can.
     let own = with_cookie(Some(app.base.as_str()), &cookie).await.unwrap();
     assert_eq!(own.status(), 200);
     let next = cookie_value(&set_cookie(&own).expect("a rotated cookie"));
     assert_ne!(next, cookie);
-    assert!(json(own).await.get("refresh_token").is_none());
+    assert!(json_of(own).await.get("refresh_token").is_none());
     let listed = with_cookie(Some("https://app.example"), &next).await.unwrap();
     assert_eq!(listed.status(), 200);
     let last = cookie_value(&set_cookie(&listed).unwrap());

@@ -4,10 +4,10 @@
 use std::time::{Duration, Instant};
 
 use reqwest::Response;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::api::support::{
-    jwt, on_every_database, spawn_app, Engine, TestApp, NATIVE_CLIENT, SERVICE_CLIENT,
+    json_of, jwt, on_every_database, spawn_app, Engine, TestApp, NATIVE_CLIENT, SERVICE_CLIENT,
     SERVICE_SECRET,
 };
 
@@ -19,10 +19,6 @@ on_every_database!(
     a_client_registered_on_the_cli_can_use_its_generated_secret,
     a_key_rotation_reaches_the_running_server_without_breaking_live_tokens,
 );
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.unwrap()
-}
 
 async fn native_tokens(app: &TestApp) -> (String, String, String) {
     let (id, username, password) = app.new_user().await;

@@ -5,10 +5,10 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use reqwest::Response;
-use serde_json::{json, Value};
+use serde_json::json;
 
 use crate::api::support::{
-    jwt, spawn_app_with, strong_password, unique, Engine, TestApp, NATIVE_CLIENT,
+    json_of, jwt, spawn_app_with, strong_password, unique, Engine, TestApp, NATIVE_CLIENT,
 };
 
 /// A Redis server of the test's own, on a free port, keeping nothing on disk.
@@ -56,10 +56,6 @@ impl Drop for Redis {
 
 async fn guess(instance: &TestApp) -> Response {
     instance.login("nobody", "a guessed password").await
-}
-
-async fn json_of(response: Response) -> Value {
-    response.json().await.unwrap()
 }
 
 /// One MariaDB-backed instance and two siblings sharing its database, keys and issuer.

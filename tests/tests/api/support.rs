@@ -43,3 +43,8 @@ macro_rules! on_every_database {
 }
 
 pub(crate) use on_every_database;
+
+/// The JSON body of a response (panics with the cause when it is not JSON).
+pub async fn json_of(response: reqwest::Response) -> serde_json::Value {
+    response.json().await.unwrap()
+}
