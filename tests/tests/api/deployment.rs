@@ -8,8 +8,8 @@ use std::process::Command;
 
 const VALID_KEK: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+fn repo() -> std::path::PathBuf {
+    crate::api::support::manifest_dir().parent().unwrap().to_owned()
 }
 
 /// `GENESIS__…` variables set by a deployment file, with their values.

@@ -50,8 +50,7 @@ async fn authlib_completes_the_password_and_refresh_grants_as_a_native_client() 
     let app = spawn_app(Engine::Sqlite).await;
     let (id, username, password) = app.new_user().await;
     let python = python_tools();
-    let script =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("interop").join("authlib_native_flow.py");
+    let script = crate::api::support::manifest_dir().join("interop").join("authlib_native_flow.py");
     let base = app.base.clone();
     let output = tokio::task::spawn_blocking(move || {
         Command::new(python)

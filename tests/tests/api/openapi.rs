@@ -2,8 +2,6 @@
 //! `docs/openapi.json` (regenerate with `GENESIS_UPDATE_OPENAPI=1 cargo test -p genesis-tests
 //! openapi`).
 
-use std::path::Path;
-
 use serde_json::Value;
 
 use crate::api::support::{spawn_app, Engine};
@@ -47,7 +45,7 @@ async fn the_served_document_is_openapi_3_1_and_matches_the_checked_in_file() {
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
     assert!(served["components"]["schemas"]["Problem"].is_object());
 
-    let file = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().join("docs/openapi.json");
+    let file = crate::api::support::manifest_dir().parent().unwrap().join("docs/openapi.json");
     if std::env::var("GENESIS_UPDATE_OPENAPI").is_ok_and(|v| v == "1") {
         std::fs::write(&file, serde_json::to_string_pretty(&served).unwrap() + "\n").unwrap();
     }

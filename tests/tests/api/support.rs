@@ -48,3 +48,12 @@ pub(crate) use on_every_database;
 pub async fn json_of(response: reqwest::Response) -> serde_json::Value {
     response.json().await.unwrap()
 }
+
+/// This package's directory. Cargo sets `CARGO_MANIFEST_DIR` when it runs the tests; the
+/// compile-time value is only a fallback, since a build cache shared by checkouts at other
+/// paths may hold a binary compiled elsewhere.
+pub fn manifest_dir() -> std::path::PathBuf {
+    std::env::var("CARGO_MANIFEST_DIR")
+        .unwrap_or_else(|_| env!("CARGO_MANIFEST_DIR").to_owned())
+        .into()
+}
