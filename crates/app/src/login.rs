@@ -112,9 +112,8 @@ impl PasswordLogin {
         let scope = granted_scope(client, request.scope.as_deref())?;
         let key = account_key(&request.username);
         let now = self.ports.clock.now();
-        if let Some(until) =
-            self.ports.throttle.throttled_until(&key, now).await.map_err(Infrastructure::from)?
-        {
+        let throttle = self.ports.throttle.state(&key, now).await.map_err(Infrastructure::from)?;
+        if let Some(until) = throttle.throttled_until {
             return self.refuse_throttled(&request, until, context).await;
         }
 
@@ -145,7 +144,10 @@ impl PasswordLogin {
                 return Err(GrantError::InvalidGrant);
             }
         };
-        self.ports.throttle.record_success(&key).await.map_err(Infrastructure::from)?;
+        if throttle.failures > 0 {
+            // Most logins have no failures to forget: they skip this write.
+            self.ports.throttle.record_success(&key).await.map_err(Infrastructure::from)?;
+        }
 
         let now = self.ports.clock.now();
         let session = NewSession {
@@ -241,6 +243,7 @@ fn hash_error(err: HashError) -> GrantError {
 #[cfg(test)]
 mod tests {
     use genesis_domain::{Email, PasswordHash, Role, UserId};
+    use genesis_ports::ThrottleState;
     use secrecy::SecretString;
     use uuid::Uuid;
 
@@ -261,22 +264,27 @@ mod tests {
         }
     }
 
-    fn login(mut ports: TestPorts) -> PasswordLogin {
-        ports.throttle.expect_throttled_until().returning(|_, _| Ok(None));
-        ports.throttle.expect_record_failure().returning(|_, _, _| Ok(None));
-        ports.throttle.expect_record_success().returning(|_| Ok(()));
-        let lockout = LockoutPolicy {
+    fn lockout() -> LockoutPolicy {
+        LockoutPolicy {
             max_failures: 3,
             base_delay: time::Duration::seconds(60),
             max_delay: time::Duration::seconds(900),
-        };
-        PasswordLogin::new(ports.build(), policies(), lockout)
+        }
+    }
+
+    fn login(mut ports: TestPorts) -> PasswordLogin {
+        ports.throttle.expect_state().returning(|_, _| Ok(ThrottleState::default()));
+        ports.throttle.expect_record_failure().returning(|_, _, _| Ok(None));
+        ports.throttle.expect_record_success().returning(|_| Ok(()));
+        PasswordLogin::new(ports.build(), policies(), lockout())
     }
 
     #[tokio::test]
     async fn a_throttled_account_answers_like_a_wrong_password_after_the_same_work() {
         let mut ports = TestPorts::new();
-        ports.throttle.expect_throttled_until().returning(|_, _| Ok(Some(at(1_900_000_000))));
+        ports.throttle.expect_state().returning(|_, _| {
+            Ok(ThrottleState { failures: 5, throttled_until: Some(at(1_900_000_000)) })
+        });
         ports.hasher.expect_verify_dummy().times(1).returning(|_| Ok(()));
         ports
             .audit
@@ -284,12 +292,7 @@ mod tests {
             .times(1)
             .withf(|e| e.kind == AuditKind::AccountThrottled)
             .returning(|_| Ok(()));
-        let lockout = LockoutPolicy {
-            max_failures: 3,
-            base_delay: time::Duration::seconds(60),
-            max_delay: time::Duration::seconds(900),
-        };
-        let login = PasswordLogin::new(ports.build(), policies(), lockout);
+        let login = PasswordLogin::new(ports.build(), policies(), lockout());
         let result =
             login.execute(request("alice", "right password"), &RequestContext::default()).await;
         assert!(matches!(result, Err(GrantError::InvalidGrant)));
@@ -354,6 +357,26 @@ mod tests {
             .unwrap();
         let handed_out = issued.refresh.unwrap().token;
         assert!(handed_out.matches(stored.lock().unwrap().as_ref().unwrap()));
+    }
+
+    #[tokio::test]
+    async fn a_success_forgets_earlier_failures_and_only_then_writes_the_throttle() {
+        for (failures, resets) in [(0_u32, 0_usize), (2, 1)] {
+            let mut ports = TestPorts::new();
+            ports
+                .throttle
+                .expect_state()
+                .returning(move |_, _| Ok(ThrottleState { failures, throttled_until: None }));
+            ports.throttle.expect_record_success().times(resets).returning(|_| Ok(()));
+            ports.users.expect_find_by_username().returning(|_| Ok(Some(alice(false))));
+            ports.hasher.expect_verify().returning(|_, _| Ok(true));
+            ports.signer.expect_sign().returning(|_| Ok("t".into()));
+            ports.sessions.expect_start().returning(|_, _, _| Ok(()));
+            let login = PasswordLogin::new(ports.build(), policies(), lockout());
+            let result =
+                login.execute(request("alice", "right password"), &RequestContext::default()).await;
+            assert!(result.is_ok(), "{failures} failures before");
+        }
     }
 
     #[tokio::test]

@@ -29,7 +29,7 @@ pub use clients::{ClientRepository, CreateClientError};
 pub use clock::{Clock, IdGenerator, RandomIds, SystemClock};
 pub use crypto::{HashError, PasswordHasher, SignError, TokenSigner, TokenVerifier, VerifyError};
 pub use keys::{KeyError, KeyMaterial, KeyStore, RetireOutcome};
-pub use limits::{LoginThrottle, RateLimiter};
+pub use limits::{LoginThrottle, RateLimiter, ThrottleState};
 pub use profiles::{CreateProfileError, ProfileRepository};
 pub use revocation::RevocationList;
 pub use sessions::{RefreshState, Rotation, RotationOutcome, SessionStore};

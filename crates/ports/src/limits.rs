@@ -16,17 +16,23 @@ pub trait RateLimiter: Send + Sync {
     async fn check(&self, bucket: RateBucket, key: &str) -> Result<RateDecision, StoreError>;
 }
 
+/// An account's throttle as read before a login attempt.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThrottleState {
+    /// Consecutive failures counted so far (none when the account has no record).
+    pub failures: u32,
+    /// When the account may try again, while it is throttled.
+    pub throttled_until: Option<OffsetDateTime>,
+}
+
 /// Consecutive failed logins per account key (the normalised username as typed, whether or not
 /// such an account exists, so throttling reveals nothing). State survives restarts.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait LoginThrottle: Send + Sync {
-    /// When the account may try again, if it is throttled at `now`.
-    async fn throttled_until(
-        &self,
-        key: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<OffsetDateTime>, StoreError>;
+    /// The account's consecutive failures, and when it may try again if it is throttled at
+    /// `now`.
+    async fn state(&self, key: &str, now: OffsetDateTime) -> Result<ThrottleState, StoreError>;
 
     /// Counts one more failure atomically and, past the policy's threshold, throttles the
     /// account. Returns the new throttle end, if any.
@@ -37,6 +43,6 @@ pub trait LoginThrottle: Send + Sync {
         policy: LockoutPolicy,
     ) -> Result<Option<OffsetDateTime>, StoreError>;
 
-    /// Forgets the failures after a successful login.
+    /// Forgets the failures after a successful login (only called when there are some).
     async fn record_success(&self, key: &str) -> Result<(), StoreError>;
 }

@@ -6,8 +6,8 @@ use genesis_domain::{AuditEvent, ChainBreak, ChainVerifier, ChainedRecord};
 use genesis_ports::{AuditError, AuditLog, AuditQuery, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseTransaction, EntityTrait, NotSet,
-    QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, Condition, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde_json::Value;
 
@@ -36,8 +36,25 @@ pub(crate) async fn append(
     txn: &DatabaseTransaction,
     event: &AuditEvent,
 ) -> Result<Appended, StoreError> {
+    let mut appended = append_all(txn, std::slice::from_ref(event)).await?;
+    appended.pop().ok_or_else(|| StoreError::Unexpected(anyhow::anyhow!("no record was appended")))
+}
+
+/// Appends `events`, in order, inside `txn` with one round trip to the chain head for all of
+/// them: the head moves forward by their number (taking its row lock), the records are chained
+/// from the old head and inserted in one statement, and the head takes the last hash.
+pub(crate) async fn append_all(
+    txn: &DatabaseTransaction,
+    events: &[AuditEvent],
+) -> Result<Vec<Appended>, StoreError> {
+    let Ok(count) = i64::try_from(events.len()) else {
+        return Err(StoreError::Unexpected(anyhow::anyhow!("too many audit records at once")));
+    };
+    if count == 0 {
+        return Ok(Vec::new());
+    }
     audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(1))
+        .col_expr(audit_head::Column::Seq, Expr::col(audit_head::Column::Seq).add(count))
         .filter(audit_head::Column::Id.eq(1))
         .exec(txn)
         .await
@@ -49,10 +66,34 @@ pub(crate) async fn append(
     let head = head.ok_or_else(|| {
         StoreError::Unavailable(anyhow::anyhow!("the audit chain head is missing"))
     })?;
+    let mut seq = head.seq - count;
+    let mut prev_hash = head.hash;
+    let mut records = Vec::with_capacity(events.len());
+    for event in events {
+        seq += 1;
+        let record = chained(event, seq, prev_hash);
+        prev_hash = record.hash.clone();
+        records.push(record);
+    }
+    audit_event::Entity::insert_many(records.iter().map(row_of))
+        .exec_without_returning(txn)
+        .await
+        .map_err(unavailable("appending audit records"))?;
+    audit_head::Entity::update_many()
+        .col_expr(audit_head::Column::Hash, Expr::value(prev_hash))
+        .filter(audit_head::Column::Id.eq(1))
+        .exec(txn)
+        .await
+        .map_err(unavailable("advancing the audit chain head"))?;
+    Ok(records.into_iter().map(Appended).collect())
+}
+
+/// `event` as the record at `seq`, chained from `prev_hash`.
+fn chained(event: &AuditEvent, seq: i64, prev_hash: String) -> ChainedRecord {
     let detail: serde_json::Map<String, Value> =
         event.detail.iter().map(|(k, v)| ((*k).to_owned(), Value::String(v.clone()))).collect();
     let mut record = ChainedRecord {
-        seq: head.seq,
+        seq,
         time: seconds(event.time),
         kind: event.kind.as_str().to_owned(),
         outcome: event.outcome.as_str().to_owned(),
@@ -69,11 +110,15 @@ pub(crate) async fn append(
             .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect()),
         request_id: event.context.request_id.chars().take(64).collect(),
         detail: Value::Object(detail).to_string(),
-        prev_hash: head.hash,
+        prev_hash,
         hash: String::new(),
     };
     record.hash = record.expected_hash();
-    let row = audit_event::ActiveModel {
+    record
+}
+
+fn row_of(record: &ChainedRecord) -> audit_event::ActiveModel {
+    audit_event::ActiveModel {
         id: NotSet,
         occurred_at: Set(record.time),
         event_type: Set(record.kind.clone()),
@@ -90,15 +135,7 @@ pub(crate) async fn append(
         seq: Set(Some(record.seq)),
         prev_hash: Set(Some(record.prev_hash.clone())),
         hash: Set(Some(record.hash.clone())),
-    };
-    row.insert(txn).await.map_err(unavailable("appending an audit record"))?;
-    audit_head::Entity::update_many()
-        .col_expr(audit_head::Column::Hash, Expr::value(record.hash.clone()))
-        .filter(audit_head::Column::Id.eq(1))
-        .exec(txn)
-        .await
-        .map_err(unavailable("advancing the audit chain head"))?;
-    Ok(Appended(record))
+    }
 }
 
 fn record_from_row(row: audit_event::Model) -> ChainedRecord {
@@ -190,13 +227,7 @@ impl Store {
 #[async_trait]
 impl AuditLog for Store {
     async fn record(&self, event: AuditEvent) -> Result<(), AuditError> {
-        let to_audit_error = |err: StoreError| match err {
-            StoreError::Unavailable(e) => AuditError::Unavailable(e),
-            StoreError::Unexpected(e) => AuditError::Unexpected(e),
-        };
-        let txn = self.db.begin().await.map_err(|e| AuditError::Unavailable(anyhow::anyhow!(e)))?;
-        let appended = append(&txn, &event).await.map_err(to_audit_error)?;
-        self.commit(txn, vec![appended], "committing an audit record").await.map_err(to_audit_error)
+        self.record_in_batch(event).await
     }
 
     async fn query(&self, query: AuditQuery) -> Result<Vec<ChainedRecord>, StoreError> {

@@ -10,6 +10,7 @@ use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
 };
 
+use crate::audit_batch::GroupCommit;
 use crate::error::is_unavailable;
 
 /// How long to wait for a connection from the pool (or a new one) before answering 503.
@@ -21,6 +22,8 @@ pub struct Store {
     pub(crate) db: DatabaseConnection,
     /// Receives every committed audit record (the binary's stdout sink).
     pub(crate) audit_sink: Option<AuditSink>,
+    /// Standalone audit records waiting to be written together.
+    pub(crate) batch: Arc<GroupCommit>,
 }
 
 /// A receiver of committed audit records.
@@ -65,7 +68,7 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Store, ConnectEr
         db.execute_unprepared("PRAGMA journal_mode=WAL").await.map_err(classify)?;
         db.execute_unprepared("PRAGMA foreign_keys=ON").await.map_err(classify)?;
     }
-    Ok(Store { db, audit_sink: None })
+    Ok(Store { db, audit_sink: None, batch: Arc::default() })
 }
 
 /// Applies every pending migration, then chains any audit records written before the chain

@@ -15,6 +15,7 @@
 //! reconnects by itself when the database returns.
 
 mod audit;
+mod audit_batch;
 mod clients;
 mod connect;
 mod convert;

@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use genesis_domain::LockoutPolicy;
-use genesis_ports::{LoginThrottle, StoreError};
+use genesis_ports::{LoginThrottle, StoreError, ThrottleState};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
 use time::OffsetDateTime;
@@ -14,19 +14,17 @@ use crate::Store;
 
 #[async_trait]
 impl LoginThrottle for Store {
-    async fn throttled_until(
-        &self,
-        key: &str,
-        now: OffsetDateTime,
-    ) -> Result<Option<OffsetDateTime>, StoreError> {
+    async fn state(&self, key: &str, now: OffsetDateTime) -> Result<ThrottleState, StoreError> {
         let row = login_throttle::Entity::find_by_id(key.to_owned())
             .one(&self.db)
             .await
             .map_err(store_error("reading a login throttle"))?;
-        match row.and_then(|r| r.locked_until).filter(|until| *until > seconds(now)) {
-            Some(until) => Ok(Some(instant(until)?)),
-            None => Ok(None),
-        }
+        let Some(row) = row else { return Ok(ThrottleState::default()) };
+        let throttled_until = match row.locked_until.filter(|until| *until > seconds(now)) {
+            Some(until) => Some(instant(until)?),
+            None => None,
+        };
+        Ok(ThrottleState { failures: u32::try_from(row.failures).unwrap_or(0), throttled_until })
     }
 
     async fn record_failure(

@@ -247,10 +247,7 @@ impl Store {
         if change.disabled == Some(true) {
             revoke_sessions(&txn, id, None, now).await?;
         }
-        let mut appended = Vec::with_capacity(events.len());
-        for event in &events {
-            appended.push(audit::append(&txn, event).await?);
-        }
+        let appended = audit::append_all(&txn, &events).await?;
         let user = reread(&txn, id).await?;
         self.commit(txn, appended, "committing a user change").await?;
         Ok(user)

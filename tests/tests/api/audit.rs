@@ -11,6 +11,7 @@ use crate::api::support::{
 };
 
 on_every_database!(concurrent_logins_leave_a_chain_that_verifies);
+on_every_database!(concurrent_introspections_each_keep_their_own_record);
 
 fn request_id(response: &Response) -> String {
     response.headers()["x-request-id"].to_str().unwrap().to_owned()
@@ -21,6 +22,30 @@ async fn newest(app: &TestApp, admin: &str, kind: &str) -> Value {
     let page =
         json_of(app.get_with_token(&format!("/audit?type={kind}&limit=1"), admin).await).await;
     page["items"].get(0).cloned().unwrap_or_else(|| panic!("no {kind} record"))
+}
+
+async fn introspect(app: &TestApp, token: &str) -> Response {
+    introspect_with(&app.client, app.url("/oauth/introspect"), token).await
+}
+
+async fn introspect_with(client: &reqwest::Client, url: String, token: &str) -> Response {
+    client
+        .post(url)
+        .basic_auth(SERVICE_CLIENT, Some(SERVICE_SECRET))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+}
+
+fn assert_chain_verifies(app: &TestApp) {
+    let verified = verify(app);
+    assert!(
+        verified.status.success(),
+        "{:?}: {}",
+        app.db,
+        String::from_utf8_lossy(&verified.stderr)
+    );
 }
 
 fn verify(app: &TestApp) -> std::process::Output {
@@ -74,14 +99,7 @@ async fn every_security_event_is_recorded_with_its_request_id() {
         .as_str()
         .unwrap()
         .to_owned();
-    let introspected = app
-        .client
-        .post(app.url("/oauth/introspect"))
-        .basic_auth(SERVICE_CLIENT, Some(SERVICE_SECRET))
-        .form(&[("token", token.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let introspected = introspect(&app, &token).await;
     expected.push(("token.introspected", request_id(&introspected)));
     let profile = app
         .send_json(
@@ -323,13 +341,42 @@ async fn concurrent_logins_leave_a_chain_that_verifies(app: TestApp) {
         let status = login.await.unwrap();
         assert!(status == 200 || status == 400, "{status}");
     }
-    let verified = verify(&app);
-    assert!(
-        verified.status.success(),
-        "{:?}: {}",
-        app.db,
-        String::from_utf8_lossy(&verified.stderr)
-    );
+    assert_chain_verifies(&app);
+}
+
+/// Standalone records are written in shared transactions under load (group commit); each
+/// request must still find its own record, in one chain that verifies.
+async fn concurrent_introspections_each_keep_their_own_record(app: TestApp) {
+    let (_, admin) = app.admin_token().await;
+    let (_, token) = app.user_token().await;
+    let calls: Vec<_> = (0..60)
+        .map(|_| {
+            let (client, url, token) =
+                (app.client.clone(), app.url("/oauth/introspect"), token.clone());
+            tokio::spawn(async move {
+                let answer = introspect_with(&client, url, &token).await;
+                assert_eq!(answer.status(), 200);
+                request_id(&answer)
+            })
+        })
+        .collect();
+    let mut acknowledged = Vec::new();
+    for call in calls {
+        acknowledged.push(call.await.unwrap());
+    }
+    let page =
+        json_of(app.get_with_token("/audit?type=token.introspected&limit=100", &admin).await).await;
+    let recorded: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["request_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(recorded.len(), acknowledged.len(), "{:?}: one record per call", app.db);
+    for request in &acknowledged {
+        assert!(recorded.contains(&request.as_str()), "{:?}: no record of {request}", app.db);
+    }
+    assert_chain_verifies(&app);
 }
 
 #[tokio::test]
@@ -356,6 +403,9 @@ async fn an_action_whose_record_cannot_be_kept_fails_with_nothing_committed() {
         assert!(refused.headers().get("retry-after").is_some());
         let profile = app.send_json(Method::POST, "/profile", &token, &json!({"given_name": "No", "family_name": "Trace"})).await;
         assert_eq!(profile.status(), 503, "{engine:?}");
+        // A standalone record (written in a shared batch) fails its request just the same.
+        let introspected = introspect(&app, &token).await;
+        assert_eq!(introspected.status(), 503, "{engine:?}");
         app.sql(unblock).await;
         // Nothing was half-done: the user and the profile can be created now.
         assert_eq!(app.post_json("/users", &body).await.status(), 201, "{engine:?}");
