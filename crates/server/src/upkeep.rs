@@ -1,7 +1,7 @@
 //! Background upkeep: keeping every instance's key ring in step with the store (a rotation or
 //! retirement made by `genesis keys`, or by another instance, is picked up within
-//! `POLL_INTERVAL`), retiring previous keys whose tokens have all expired, and pruning expired
-//! revocations, refresh tokens and long-ended sessions.
+//! `POLL_INTERVAL`, or at once on a Redis key-change notice), retiring previous keys whose tokens
+//! have all expired, and pruning expired revocations, refresh tokens and long-ended sessions.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +10,7 @@ use genesis_app::SigningKeys;
 use genesis_domain::MAX_ACCESS_TTL_SECONDS;
 use genesis_ports::{Clock, SystemClock};
 use genesis_store::Store;
+use genesis_throttle::{listen_for_key_changes, KeyNotice};
 use metrics_exporter_prometheus::PrometheusHandle;
 
 /// How often the store is asked whether the keys changed (the contract allows 10 s).
@@ -56,4 +57,25 @@ pub(crate) async fn watch(keys: Arc<SigningKeys>, store: Store, metrics: Option<
             }
         }
     }
+}
+
+/// With Redis: reloads the keys as soon as `genesis keys` announces a change. Runs until the
+/// process ends; the poll in `watch` covers any notice lost while Redis is away.
+pub(crate) async fn follow_key_notices(url: String, keys: Arc<SigningKeys>) {
+    listen_for_key_changes(url, move |notice| {
+        let keys = keys.clone();
+        async move {
+            if notice == KeyNotice::Changed {
+                metrics::counter!("genesis_key_change_notices_total").increment(1);
+            }
+            match keys.reload_if_changed().await {
+                Ok(true) => tracing::info!("signing keys reloaded on a key-change notice"),
+                Ok(false) => {}
+                Err(err) => {
+                    tracing::warn!(error = %err, "reloading signing keys on a notice failed; the poll will retry")
+                }
+            }
+        }
+    })
+    .await;
 }

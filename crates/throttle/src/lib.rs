@@ -1,10 +1,11 @@
 //! # genesis-throttle
 //!
 //! The `RateLimiter` port: token buckets per client address or per user, either in process
-//! memory (one instance) or shared through Redis (several instances, `redis.url`).
+//! memory (one instance) or shared through Redis (several instances, `redis.url`); and, with
+//! Redis, the key-change notices that make every instance reload its signing keys at once.
 //!
-//! **May depend on:** `genesis-ports`, `genesis-domain`, `governor`, `redis`, `tokio`. Never on
-//! another adapter.
+//! **May depend on:** `genesis-ports`, `genesis-domain`, `governor`, `redis`, `tokio`,
+//! `futures-util`. Never on another adapter.
 //!
 //! **Key decision:** the same algorithm in both places, GCRA (a token bucket stored as one
 //! "theoretical arrival time" per key): in memory through the maintained `governor` crate, in
@@ -12,8 +13,10 @@
 //! clock, so instances with skewed clocks still share one exact limit. A Redis outage makes the
 //! limiter answer `Unavailable` (503 upstream), never "allowed".
 
+mod key_notices;
 mod memory;
 mod redis_limiter;
 
+pub use key_notices::{announce_key_change, listen_for_key_changes, KeyNotice};
 pub use memory::{Limits, MemoryRateLimiter};
 pub use redis_limiter::{RedisRateLimiter, RedisSetupError};

@@ -33,10 +33,22 @@ return 0
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Why Redis could not be set up at start.
+/// Why Redis could not be reached.
 #[derive(Debug, thiserror::Error)]
 #[error("redis: {0}")]
 pub struct RedisSetupError(String);
+
+impl RedisSetupError {
+    pub(crate) fn timed_out() -> Self {
+        Self("timed out".to_owned())
+    }
+}
+
+impl From<redis::RedisError> for RedisSetupError {
+    fn from(err: redis::RedisError) -> Self {
+        Self(err.to_string())
+    }
+}
 
 /// Token buckets in Redis. The connection manager reconnects by itself after an outage.
 pub struct RedisRateLimiter {
@@ -49,15 +61,13 @@ pub struct RedisRateLimiter {
 impl RedisRateLimiter {
     /// Connects to `url` (failing fast when Redis is unreachable now).
     pub async fn connect(url: &str, limits: Limits) -> Result<Self, RedisSetupError> {
-        let client = redis::Client::open(url).map_err(|e| RedisSetupError(e.to_string()))?;
+        let client = redis::Client::open(url)?;
         let config = ConnectionManagerConfig::new()
             .set_response_timeout(RESPONSE_TIMEOUT)
             .set_connection_timeout(CONNECTION_TIMEOUT)
             .set_number_of_retries(1)
             .set_max_delay(1000);
-        let connection = ConnectionManager::new_with_config(client, config)
-            .await
-            .map_err(|e| RedisSetupError(e.to_string()))?;
+        let connection = ConnectionManager::new_with_config(client, config).await?;
         Ok(Self { connection, script: Script::new(GCRA), limits, prefix: "genesis:rl".to_owned() })
     }
 

@@ -33,13 +33,14 @@ pub(crate) async fn list(settings: Settings, as_json: bool) -> Result<(), Failur
 }
 
 /// Generates a new active key; the previous one stays published. Prints the new kid. Running
-/// servers pick it up within 10 s.
+/// servers pick it up at once when they share Redis, else within 10 s.
 pub(crate) async fn rotate(settings: Settings) -> Result<(), Failure> {
     let store = wiring::open_store(&settings, true).await?;
     let ports = wiring::ports(&settings, &store)?;
     let result = SigningKeys::new(ports).rotate(wiring::algorithm(&settings), &cli_context()).await;
     store.close().await;
     let kid = result.map_err(|e| Failure::runtime("rotating the signing key", e))?;
+    announce(&settings).await;
     output::line(&kid);
     Ok(())
 }
@@ -51,6 +52,18 @@ pub(crate) async fn retire(settings: Settings, kid: String) -> Result<(), Failur
     let result = SigningKeys::new(ports).retire(&kid, &cli_context()).await;
     store.close().await;
     result.map_err(|e| Failure::runtime(&format!("retiring key {kid}"), e))?;
+    announce(&settings).await;
     output::line(&kid);
     Ok(())
+}
+
+/// With Redis, tells the running instances to reload their keys now. The change is committed
+/// either way: if the notice cannot be sent, they pick it up at their next poll.
+async fn announce(settings: &Settings) {
+    let Some(url) = &settings.redis.url else { return };
+    if let Err(err) = genesis_throttle::announce_key_change(url).await {
+        output::error(&format!(
+            "warning: running instances were not notified ({err}); they pick the change up within 10 s"
+        ));
+    }
 }

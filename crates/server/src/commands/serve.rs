@@ -40,6 +40,11 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     let mut http_state = wiring::http_state(&settings, &ports, &store, keys.clone(), rate_limiter)?;
     http_state.metrics = metrics.as_ref().map(crate::metrics::renderer);
     let state = Arc::new(http_state);
+    let listener_of_notices = settings
+        .redis
+        .url
+        .clone()
+        .map(|url| tokio::spawn(upkeep::follow_key_notices(url, keys.clone())));
     let watcher = tokio::spawn(upkeep::watch(keys, store.clone(), metrics));
     tracing::info!(address = %address, profile = %settings.server.profile, "listening on {scheme}://{address}");
     let options = HttpOptions {
@@ -51,6 +56,9 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
     };
     let served = genesis_http::serve(listener, state, options).await;
     watcher.abort();
+    if let Some(listener) = listener_of_notices {
+        listener.abort();
+    }
     served.map_err(|e| Failure::runtime("serving", e))?;
     tracing::info!("stopped");
     store.close().await;

@@ -319,6 +319,16 @@ impl TestApp {
 
     /// Runs `genesis ARGS...` against this app's database and working directory.
     pub fn cli(&self, args: &[&str], stdin: &str) -> std::process::Output {
+        self.cli_with(args, stdin, &[])
+    }
+
+    /// `cli` with extra environment (configuration overrides such as `GENESIS__REDIS__URL`).
+    pub fn cli_with(
+        &self,
+        args: &[&str],
+        stdin: &str,
+        env: &[(&str, &str)],
+    ) -> std::process::Output {
         use std::io::Write;
         let mut child = Command::new(env!("CARGO_BIN_EXE_genesis-under-test"))
             .args(args)
@@ -330,6 +340,7 @@ impl TestApp {
             .env("GENESIS__DATABASE__URL", &self.database.url)
             .env("GENESIS__ARGON2__MEMORY_KIB", "8192")
             .env("GENESIS__ARGON2__ITERATIONS", "1")
+            .envs(env.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
