@@ -29,14 +29,39 @@ pub(crate) fn to_payload(claims: &AccessClaims) -> Result<JwtPayload, josekit::J
 pub(crate) struct Expectations<'a> {
     pub issuer: &'a str,
     pub audience: &'a str,
-    pub leeway_seconds: i64,
-    pub now: OffsetDateTime,
+}
+
+/// Claims of a token whose signature, issuer, audience and shape were checked. Its times are
+/// checked at each use (`valid_at`), so a cached `Checked` never outlives its token.
+#[derive(Debug, Clone)]
+pub(crate) struct Checked {
+    claims: AccessClaims,
+    not_before: Option<i64>,
+}
+
+impl Checked {
+    /// The claims, when the token is within its lifetime at `now` (with `leeway_seconds`).
+    pub(crate) fn valid_at(
+        &self,
+        now: OffsetDateTime,
+        leeway_seconds: i64,
+    ) -> Result<AccessClaims, VerifyError> {
+        let now = now.unix_timestamp();
+        let expired = self.claims.expires_at.unix_timestamp().saturating_add(leeway_seconds) <= now;
+        let issued_later =
+            self.claims.issued_at.unix_timestamp().saturating_sub(leeway_seconds) > now;
+        let not_yet = self.not_before.is_some_and(|nbf| nbf.saturating_sub(leeway_seconds) > now);
+        if expired || issued_later || not_yet {
+            return Err(VerifyError::Time);
+        }
+        Ok(self.claims.clone())
+    }
 }
 
 pub(crate) fn from_payload(
     payload: &JwtPayload,
     expect: &Expectations<'_>,
-) -> Result<AccessClaims, VerifyError> {
+) -> Result<Checked, VerifyError> {
     let set = payload.claims_set();
     let text = |key: &str| set.get(key).and_then(Value::as_str);
     let number = |key: &str| set.get(key).and_then(Value::as_i64);
@@ -53,21 +78,13 @@ pub(crate) fn from_payload(
         return Err(VerifyError::Claims);
     }
 
-    let now = expect.now.unix_timestamp();
     let (Some(exp), Some(iat)) = (number("exp"), number("iat")) else {
         return Err(VerifyError::Claims);
     };
-    if exp.saturating_add(expect.leeway_seconds) <= now
-        || iat.saturating_sub(expect.leeway_seconds) > now
-    {
-        return Err(VerifyError::Time);
-    }
-    if let Some(nbf) = set.get("nbf") {
-        match nbf.as_i64() {
-            Some(nbf) if nbf.saturating_sub(expect.leeway_seconds) <= now => {}
-            _ => return Err(VerifyError::Time),
-        }
-    }
+    let not_before = match set.get("nbf") {
+        None => None,
+        Some(nbf) => Some(nbf.as_i64().ok_or(VerifyError::Time)?),
+    };
 
     let subject = text("sub").ok_or(VerifyError::Claims)?.to_owned();
     let client_id = text("client_id").ok_or(VerifyError::Claims)?.to_owned();
@@ -87,7 +104,7 @@ pub(crate) fn from_payload(
             Some(value.as_str().and_then(|r| Role::parse(r).ok()).ok_or(VerifyError::Claims)?)
         }
     };
-    Ok(AccessClaims {
+    let claims = AccessClaims {
         issuer: expect.issuer.to_owned(),
         audience: expect.audience.to_owned(),
         subject,
@@ -98,5 +115,6 @@ pub(crate) fn from_payload(
         scope,
         session_id,
         role,
-    })
+    };
+    Ok(Checked { claims, not_before })
 }

@@ -9,13 +9,16 @@ use genesis_ports::{KeyError, KeyMaterial, SignError, TokenSigner, TokenVerifier
 use josekit::jwk::{Jwk, KeyPair};
 use josekit::jws::{EdDSA, JwsHeader, JwsSigner, JwsVerifier, RS256};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::claims::{self, Expectations};
+use crate::claims::{self, Checked, Expectations};
 use crate::{seal, verify, Kek};
 
 /// RSA modulus size for RS256 keys.
 const RSA_BITS: u32 = 2048;
+/// Most verified tokens remembered per key-ring load (a few MiB at most).
+const VERIFIED_CAPACITY: usize = 8192;
 
 /// What every verified token must carry.
 #[derive(Debug, Clone)]
@@ -35,19 +38,33 @@ pub struct JoseKeyRing {
     loaded: RwLock<Arc<Loaded>>,
 }
 
-#[derive(Default)]
 struct Loaded {
     active: Option<(String, Box<dyn JwsSigner>)>,
     verifiers: HashMap<String, Box<dyn JwsVerifier>>,
     jwks: String,
+    /// Tokens whose signature and claims were verified with these keys, by SHA-256 of the
+    /// token (tokens themselves are never kept). A hit skips only the signature: times are
+    /// checked again at every use, the caller still checks revocation, and loading other keys
+    /// starts a new, empty cache, so a retired key's tokens stop verifying at once.
+    verified: quick_cache::sync::Cache<[u8; 32], Checked>,
+}
+
+impl Default for Loaded {
+    fn default() -> Self {
+        Self {
+            active: None,
+            verifiers: HashMap::new(),
+            jwks: json!({"keys": []}).to_string(),
+            verified: quick_cache::sync::Cache::new(VERIFIED_CAPACITY),
+        }
+    }
 }
 
 impl JoseKeyRing {
     /// An empty ring; `KeyMaterial::load` fills it.
     pub fn new(kek: Kek, algorithm: SigningAlgorithm, mut policy: VerifyPolicy) -> Self {
         policy.leeway_seconds = policy.leeway_seconds.clamp(0, 30);
-        let empty = Loaded { jwks: json!({"keys": []}).to_string(), ..Loaded::default() };
-        Self { kek, algorithm, policy, loaded: RwLock::new(Arc::new(empty)) }
+        Self { kek, algorithm, policy, loaded: RwLock::new(Arc::new(Loaded::default())) }
     }
 
     fn current(&self) -> Arc<Loaded> {
@@ -159,18 +176,23 @@ impl TokenSigner for JoseKeyRing {
 
 impl TokenVerifier for JoseKeyRing {
     fn verify(&self, token: &str, now: OffsetDateTime) -> Result<AccessClaims, VerifyError> {
-        let kid = verify::acceptable_kid(token, self.algorithm.as_str())?;
+        if token.len() > verify::MAX_TOKEN_BYTES {
+            return Err(VerifyError::Malformed);
+        }
         let loaded = self.current();
+        let fingerprint: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+        if let Some(checked) = loaded.verified.get(&fingerprint) {
+            return checked.valid_at(now, self.policy.leeway_seconds);
+        }
+        let kid = verify::acceptable_kid(token, self.algorithm.as_str())?;
         let verifier = loaded.verifiers.get(&kid).ok_or(VerifyError::UnknownKey)?;
         let (payload, _header) = josekit::jwt::decode_with_verifier(token, verifier.as_ref())
             .map_err(|_| VerifyError::Signature)?;
-        let expect = Expectations {
-            issuer: &self.policy.issuer,
-            audience: &self.policy.audience,
-            leeway_seconds: self.policy.leeway_seconds,
-            now,
-        };
-        claims::from_payload(&payload, &expect)
+        let expect = Expectations { issuer: &self.policy.issuer, audience: &self.policy.audience };
+        let checked = claims::from_payload(&payload, &expect)?;
+        let claims = checked.valid_at(now, self.policy.leeway_seconds)?;
+        loaded.verified.insert(fingerprint, checked);
+        Ok(claims)
     }
 }
 
@@ -232,6 +254,38 @@ mod tests {
         let token = ring.sign(&claims(at(1_000_000))).unwrap();
         assert!(ring.verify(&token, at(1_000_000 + 900 + 29)).is_ok());
         assert_eq!(ring.verify(&token, at(1_000_000 + 900 + 30)), Err(VerifyError::Time));
+    }
+
+    #[test]
+    fn a_remembered_token_still_expires() {
+        let (ring, _) = loaded(SigningAlgorithm::EdDsa);
+        let token = ring.sign(&claims(at(1_000_000))).unwrap();
+        assert!(ring.verify(&token, at(1_000_001)).is_ok());
+        assert!(ring.verify(&token, at(1_000_002)).is_ok(), "served from the cache");
+        assert_eq!(ring.verify(&token, at(1_000_000 + 900 + 30)), Err(VerifyError::Time));
+        assert_eq!(ring.verify(&token, at(999_000)), Err(VerifyError::Time), "issued later");
+    }
+
+    #[test]
+    fn a_remembered_token_with_one_byte_changed_is_verified_afresh_and_refused() {
+        let (ring, _) = loaded(SigningAlgorithm::EdDsa);
+        let token = ring.sign(&claims(at(1_000_000))).unwrap();
+        assert!(ring.verify(&token, at(1_000_001)).is_ok());
+        let mut forged = token.into_bytes();
+        let last = forged.len() - 2;
+        forged[last] = if forged[last] == b'A' { b'B' } else { b'A' };
+        let forged = String::from_utf8(forged).unwrap();
+        assert_eq!(ring.verify(&forged, at(1_000_001)), Err(VerifyError::Signature));
+    }
+
+    #[test]
+    fn loading_keys_forgets_every_remembered_token() {
+        let (ring, mut key) = loaded(SigningAlgorithm::EdDsa);
+        let token = ring.sign(&claims(at(1_000_000))).unwrap();
+        assert!(ring.verify(&token, at(1_000_001)).is_ok());
+        key.state = KeyState::Retired;
+        ring.load(&[key]).unwrap();
+        assert_eq!(ring.verify(&token, at(1_000_002)), Err(VerifyError::UnknownKey));
     }
 
     #[test]
