@@ -184,23 +184,31 @@ def form_lua(body: str, headers: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def prepare(server: Server) -> dict:
+    """Registers a user, logs in once, and returns each wrk scenario as (path, script)."""
+    import base64
+    user, password = "benchuser" + secrets.token_hex(3), "bench-passphrase-violet-kettle-drums"
+    server.post("/users", json.dumps({"username": user, "email": f"{user}@example.com", "password": password}).encode(),
+                {"Content-Type": "application/json"})
+    login_form = f"grant_type=password&username={user}&password={password.replace(' ', '+')}"
+    login = server.post("/token", f"{login_form}&client_id={NATIVE}".encode(), {"Content-Type": "application/x-www-form-urlencoded"})
+    access = login["access_token"]
+    basic = base64.b64encode(f"{SERVICE}:{SERVICE_SECRET}".encode()).decode()
+    return {
+        "password_login": ("/token", form_lua(login_form, {})),
+        "users_me": ("/users/me", f'wrk.headers["Authorization"] = "Bearer {access}"\n'),
+        "client_credentials": ("/token", form_lua("grant_type=client_credentials", {"Authorization": f"Basic {basic}"})),
+        "introspection": ("/oauth/introspect", form_lua(f"token={access}", {"Authorization": f"Basic {basic}"})),
+        "jwks": ("/.well-known/jwks.json", ""),
+    }
+
+
 def scenarios(database: str) -> dict:
     server = Server(database)
     results = {"startup_ms": server.startup_ms, "idle_rss_kib": server.idle_rss_kib}
     try:
-        user, password = "benchuser" + secrets.token_hex(3), "bench-passphrase-violet-kettle-drums"
-        server.post("/users", json.dumps({"username": user, "email": f"{user}@example.com", "password": password}).encode(),
-                    {"Content-Type": "application/json"})
-        login = server.post("/token", f"grant_type=password&username={user}&password={password.replace(' ', '+')}&client_id={NATIVE}".encode(),
-                            {"Content-Type": "application/x-www-form-urlencoded"})
-        access = login["access_token"]
-        import base64
-        basic = base64.b64encode(f"{SERVICE}:{SERVICE_SECRET}".encode()).decode()
-        results["password_login"] = wrk(server, "/token", form_lua(f"grant_type=password&username={user}&password={password.replace(' ', '+')}", {}))
-        results["users_me"] = wrk(server, "/users/me", f'wrk.headers["Authorization"] = "Bearer {access}"\n')
-        results["client_credentials"] = wrk(server, "/token", form_lua("grant_type=client_credentials", {"Authorization": f"Basic {basic}"}))
-        results["introspection"] = wrk(server, "/oauth/introspect", form_lua(f"token={access}", {"Authorization": f"Basic {basic}"}))
-        results["jwks"] = wrk(server, "/.well-known/jwks.json", "")
+        for name, (path, script) in prepare(server).items():
+            results[name] = wrk(server, path, script)
         sampler = RssSampler(server.proc.pid)
         sampler.start()
         out = subprocess.run([*PIN_LOAD, str(TARGET / "release" / "refresh-load"), server.base, NATIVE, str(CONNECTIONS), str(DURATION)],
@@ -209,7 +217,20 @@ def scenarios(database: str) -> dict:
         results["peak_rss_kib"] = rss_kib(server.proc.pid, "VmHWM")
     finally:
         server.stop()
+    if database == "sqlite":
+        results["password_login_one_slot"] = login_with_one_slot()
     return results
+
+
+def login_with_one_slot() -> dict:
+    """Password logins with `argon2.max_concurrent` equal to the server's one core: hashes run one
+    after the other instead of time-slicing (and evicting each other's memory from the caches)."""
+    server = Server("sqlite", {"GENESIS__ARGON2__MAX_CONCURRENT": "1"})
+    try:
+        path, script = prepare(server)["password_login"]
+        return wrk(server, path, script)
+    finally:
+        server.stop()
 
 
 def flood() -> dict:
@@ -308,7 +329,8 @@ def report(prims: dict, per_db: dict, flood_result: dict, scale_result: dict | N
     verify, sign = prims["jwt/eddsa_verify"]["per_second"] * server_cores, prims["jwt/eddsa_sign"]["per_second"] * server_cores
     floors = {"password_login": ("argon2id hashes/s", argon_floor), "users_me": ("EdDSA verifications/s", verify),
               "client_credentials": ("EdDSA signatures/s", sign), "refresh": ("EdDSA signatures/s", sign),
-              "introspection": ("EdDSA verifications/s", verify), "jwks": ("—", None)}
+              "introspection": ("EdDSA verifications/s", verify), "jwks": ("—", None),
+              "password_login_one_slot": ("argon2id hashes/s", argon_floor)}
     mem = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) / 1024 / 1024
     binary = (TARGET / "release" / "genesis").stat().st_size / 1024 / 1024
     lines = [
@@ -318,7 +340,9 @@ def report(prims: dict, per_db: dict, flood_result: dict, scale_result: dict | N
         f"{platform.system()} {platform.release()}. Release build; the server pinned to CPU 0 and the load generators (wrk 1 thread, "
         f"{CONNECTIONS} connections; `refresh-load`) to CPU 1" + (" with taskset" if PIN_SERVER else " (not pinned: one core only)") +
         ". Default settings: argon2id 19456 KiB × 2, EdDSA, audit stdout sink on (to /dev/null), rate limits raised out of the way.", "",
-        "Figures are reported, never asserted. Ratios divide by the primitive measured in the same run on the cores the server had.", "",
+        "Figures are reported, never asserted. Ratios divide by the primitive measured in the same run on the cores the server had. "
+        "`password_login_one_slot` is the same scenario with `argon2.max_concurrent = 1` (one hashing slot per core the server has, "
+        "instead of the default two).", "",
         "## Primitives (criterion, the server's own crates and settings)", "",
         "| primitive | time | per second |", "| --- | --- | --- |",
     ]
@@ -330,7 +354,9 @@ def report(prims: dict, per_db: dict, flood_result: dict, scale_result: dict | N
                   f"peak RSS {results['peak_rss_kib'] / 1024:.1f} MiB, binary {binary:.1f} MiB.", "",
                   "| scenario | requests/s | p50 | p99 | errors | RSS under load | floor | ratio to floor |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-        for scenario in ["password_login", "users_me", "client_credentials", "refresh", "introspection", "jwks"]:
+        for scenario in ["password_login", "password_login_one_slot", "users_me", "client_credentials", "refresh", "introspection", "jwks"]:
+            if scenario not in results:
+                continue
             r = results[scenario]
             label, floor = floors[scenario]
             ratio = f"{r['rps'] / floor:.2f}" if floor else "—"
