@@ -118,6 +118,7 @@ class Server:
         self.startup_ms = (time.monotonic() - started) * 1000
         time.sleep(0.5)
         self.idle_rss_kib = rss_kib(self.proc.pid)
+        self.idle_anon_kib = rss_kib(self.proc.pid, "RssAnon")
 
     def post(self, path, data: bytes, headers: dict) -> dict:
         req = urllib.request.Request(self.base + path, data=data, headers=headers, method="POST")
@@ -205,7 +206,7 @@ def prepare(server: Server) -> dict:
 
 def scenarios(database: str) -> dict:
     server = Server(database)
-    results = {"startup_ms": server.startup_ms, "idle_rss_kib": server.idle_rss_kib}
+    results = {"startup_ms": server.startup_ms, "idle_rss_kib": server.idle_rss_kib, "idle_anon_kib": server.idle_anon_kib}
     try:
         for name, (path, script) in prepare(server).items():
             results[name] = wrk(server, path, script)
@@ -219,7 +220,26 @@ def scenarios(database: str) -> dict:
         server.stop()
     if database == "sqlite":
         results["password_login_one_slot"] = login_with_one_slot()
+    if not QUICK:
+        results["introspection_two_cores"] = introspection_on_both_cores(database)
     return results
+
+
+def introspection_on_both_cores(database: str) -> dict:
+    """Introspection with nothing pinned (server, database and wrk share both cores, wrk with two
+    threads and 32 connections), to compare with Hydra's figure on 2 CPUs."""
+    global PIN_SERVER, PIN_LOAD
+    pinned = PIN_SERVER, PIN_LOAD
+    PIN_SERVER, PIN_LOAD = [], []
+    try:
+        server = Server(database)
+        try:
+            path, script = prepare(server)["introspection"]
+            return wrk(server, path, script, connections=2 * CONNECTIONS, threads=2)
+        finally:
+            server.stop()
+    finally:
+        PIN_SERVER, PIN_LOAD = pinned
 
 
 def login_with_one_slot() -> dict:
@@ -330,7 +350,8 @@ def report(prims: dict, per_db: dict, flood_result: dict, scale_result: dict | N
     floors = {"password_login": ("argon2id hashes/s", argon_floor), "users_me": ("EdDSA verifications/s", verify),
               "client_credentials": ("EdDSA signatures/s", sign), "refresh": ("EdDSA signatures/s", sign),
               "introspection": ("EdDSA verifications/s", verify), "jwks": ("—", None),
-              "password_login_one_slot": ("argon2id hashes/s", argon_floor)}
+              "password_login_one_slot": ("argon2id hashes/s", argon_floor),
+              "introspection_two_cores": ("EdDSA verifications/s on 2 cores", prims["jwt/eddsa_verify"]["per_second"] * CORES)}
     mem = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) / 1024 / 1024
     binary = (TARGET / "release" / "genesis").stat().st_size / 1024 / 1024
     lines = [
@@ -342,7 +363,8 @@ def report(prims: dict, per_db: dict, flood_result: dict, scale_result: dict | N
         ". Default settings: argon2id 19456 KiB × 2, EdDSA, audit stdout sink on (to /dev/null), rate limits raised out of the way.", "",
         "Figures are reported, never asserted. Ratios divide by the primitive measured in the same run on the cores the server had. "
         "`password_login_one_slot` is the same scenario with `argon2.max_concurrent = 1` (one hashing slot per core the server has, "
-        "instead of the default two).", "",
+        "instead of the default two). `introspection_two_cores` pins nothing: the server, the database and wrk (2 threads, "
+        "32 connections) share both cores, as in Hydra's published run on 2 CPUs.", "",
         "## Primitives (criterion, the server's own crates and settings)", "",
         "| primitive | time | per second |", "| --- | --- | --- |",
     ]
@@ -350,11 +372,13 @@ def report(prims: dict, per_db: dict, flood_result: dict, scale_result: dict | N
         lines.append(f"| {name} | {p['ns'] / 1000:,.1f} µs | {fmt(p['per_second'])} |")
     for database, results in per_db.items():
         lines += ["", f"## Scenarios on {database}", "",
-                  f"Start-up {results['startup_ms']:.0f} ms (process start to `/health`), idle RSS {results['idle_rss_kib'] / 1024:.1f} MiB, "
+                  f"Start-up {results['startup_ms']:.0f} ms (process start to `/health`), idle RSS {results['idle_rss_kib'] / 1024:.1f} MiB "
+                  f"(of which {results['idle_anon_kib'] / 1024:.1f} MiB anonymous memory, the rest the binary's and libraries' code mapped from the page cache), "
                   f"peak RSS {results['peak_rss_kib'] / 1024:.1f} MiB, binary {binary:.1f} MiB.", "",
                   "| scenario | requests/s | p50 | p99 | errors | RSS under load | floor | ratio to floor |",
                   "| --- | --- | --- | --- | --- | --- | --- | --- |"]
-        for scenario in ["password_login", "password_login_one_slot", "users_me", "client_credentials", "refresh", "introspection", "jwks"]:
+        for scenario in ["password_login", "password_login_one_slot", "users_me", "client_credentials", "refresh", "introspection",
+                         "introspection_two_cores", "jwks"]:
             if scenario not in results:
                 continue
             r = results[scenario]
