@@ -17,8 +17,12 @@ async fn generated_inputs_find_no_server_error_and_no_schema_violation() {
     let _ = app
         .post_json("/users", &serde_json::json!({"username": unique("fz"), "email": format!("{}@example.com", unique("fz")), "password": strong_password()}))
         .await;
+    // Run from the app's scratch directory: Schemathesis keeps its example cache in the working
+    // directory, which must not be the repository.
+    let workdir = app.workdir.clone();
     let output = tokio::task::spawn_blocking(move || {
         Command::new(schemathesis)
+            .current_dir(workdir)
             .args([
                 "run",
                 &url,
