@@ -126,3 +126,21 @@ async fn keys_rotate_publishes_the_new_key_beside_the_old() {
     assert_eq!(restarted.jwks().await["keys"].as_array().unwrap().len(), 2);
     assert_eq!(restarted.get_with_token("/users/me", &old_token).await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_rotation_succeeds_when_redis_cannot_be_told() {
+    let app = spawn_app(Engine::Sqlite).await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let redis = format!("redis://127.0.0.1:{closed}/0");
+    let rotated = app.cli_with(&["keys", "rotate"], "", &[("GENESIS__REDIS__URL", redis.as_str())]);
+    let said = String::from_utf8_lossy(&rotated.stderr);
+    assert!(rotated.status.success(), "{said}");
+    assert!(said.contains("not notified"), "the operator is told: {said}");
+    let kid = String::from_utf8(rotated.stdout).unwrap().trim().to_owned();
+    // The change is committed, and the server's poll publishes it.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !app.jwks().await["keys"].as_array().unwrap().iter().any(|k| k["kid"] == kid.as_str()) {
+        assert!(std::time::Instant::now() < deadline, "the poll did not publish the key in 10 s");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
