@@ -7,7 +7,7 @@ use genesis_ports::{AuditError, AuditLog, AuditQuery, StoreError};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, Condition, DatabaseTransaction, EntityTrait, NotSet, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    QuerySelect, Set,
 };
 use serde_json::Value;
 
@@ -177,7 +177,7 @@ impl Store {
 
     /// Chains records written before the chain existed (older versions), in id order.
     pub(crate) async fn adopt_unchained_records(&self) -> Result<u64, StoreError> {
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let legacy = audit_event::Entity::find()
             .filter(audit_event::Column::Seq.is_null())
             .order_by_asc(audit_event::Column::Id)

@@ -8,7 +8,6 @@ use std::sync::Mutex;
 
 use genesis_domain::AuditEvent;
 use genesis_ports::{AuditError, StoreError};
-use sea_orm::TransactionTrait;
 use tokio::sync::oneshot;
 
 use crate::{audit, Store};
@@ -80,9 +79,7 @@ impl Store {
         let (events, callers): (Vec<AuditEvent>, Vec<_>) =
             batch.into_iter().map(|w| (w.event, w.written)).unzip();
         let result = async {
-            let txn = self.db.begin().await.map_err(|e| {
-                StoreError::Unavailable(anyhow::anyhow!(e).context("starting a transaction"))
-            })?;
+            let (txn, _turn) = self.begin_write().await?;
             let appended = audit::append_all(&txn, &events).await?;
             self.commit(txn, appended, "committing audit records").await
         }

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use genesis_domain::{AuditEvent, Client, ClientKind, GrantType, Scope, SecretDigest};
 use genesis_ports::{ClientRepository, CreateClientError, StoreError};
-use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, QueryOrder, Set};
 use time::OffsetDateTime;
 
 use crate::convert::seconds;
@@ -52,7 +52,7 @@ impl ClientRepository for Store {
             grants: Set(grants.join(" ")),
             created_at: Set(seconds(now)),
         };
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         match row.insert(&txn).await {
             Ok(_) => {}
             Err(err) if is_duplicate(&err) => return Err(CreateClientError::Duplicate),

@@ -6,12 +6,14 @@ use std::time::Duration;
 use genesis_domain::ChainedRecord;
 
 use genesis_migration::{Migrator, MigratorTrait};
+use genesis_ports::StoreError;
 use sea_orm::{
-    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr,
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, TransactionTrait,
 };
 
 use crate::audit_batch::GroupCommit;
-use crate::error::is_unavailable;
+use crate::error::{is_unavailable, store_error};
 
 /// How long to wait for a connection from the pool (or a new one) before answering 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -24,6 +26,8 @@ pub struct Store {
     pub(crate) audit_sink: Option<AuditSink>,
     /// Standalone audit records waiting to be written together.
     pub(crate) batch: Arc<GroupCommit>,
+    /// SQLite only: the in-process queue of write transactions (see `begin_write`).
+    pub(crate) writers: Option<Arc<tokio::sync::Mutex<()>>>,
 }
 
 /// A receiver of committed audit records.
@@ -64,11 +68,13 @@ pub async fn connect(url: &str, max_connections: u32) -> Result<Store, ConnectEr
         .idle_timeout(Duration::from_secs(300))
         .sqlx_logging(false);
     let db = Database::connect(options).await.map_err(classify)?;
+    let mut writers = None;
     if db.get_database_backend() == DatabaseBackend::Sqlite {
         db.execute_unprepared("PRAGMA journal_mode=WAL").await.map_err(classify)?;
         db.execute_unprepared("PRAGMA foreign_keys=ON").await.map_err(classify)?;
+        writers = Some(Arc::default());
     }
-    Ok(Store { db, audit_sink: None, batch: Arc::default() })
+    Ok(Store { db, audit_sink: None, batch: Arc::default(), writers })
 }
 
 /// Applies every pending migration, then chains any audit records written before the chain
@@ -94,7 +100,23 @@ impl genesis_ports::Readiness for Store {
     }
 }
 
+/// This process's turn to write, held until the transaction ends (SQLite only).
+pub(crate) type WriteTurn = Option<tokio::sync::OwnedMutexGuard<()>>;
+
 impl Store {
+    /// Starts a write transaction. SQLite has one write lock per database, and a writer that
+    /// finds it taken sleeps and retries (1, 2, 5, … 100 ms); so on SQLite this process's writers
+    /// queue here first, and each starts the moment the previous one ends. The turn must be kept
+    /// until the transaction is committed or dropped.
+    pub(crate) async fn begin_write(&self) -> Result<(DatabaseTransaction, WriteTurn), StoreError> {
+        let turn = match &self.writers {
+            Some(writers) => Some(Arc::clone(writers).lock_owned().await),
+            None => None,
+        };
+        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        Ok((txn, turn))
+    }
+
     /// Hands every committed audit record to `sink` (after its transaction commits).
     pub fn with_audit_sink(mut self, sink: AuditSink) -> Self {
         self.audit_sink = Some(sink);
@@ -132,5 +154,26 @@ impl Store {
             }
         };
         PoolUsage { size, idle }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_writers_take_turns_in_process() {
+        let store = connect("sqlite::memory:", 2).await.unwrap();
+        let (first, first_turn) = store.begin_write().await.unwrap();
+        assert!(first_turn.is_some());
+        let waiting = tokio::time::timeout(Duration::from_millis(200), store.begin_write()).await;
+        assert!(waiting.is_err(), "a second writer started while the first held the turn");
+        first.commit().await.unwrap();
+        drop(first_turn);
+        let (second, _turn) = tokio::time::timeout(Duration::from_secs(5), store.begin_write())
+            .await
+            .unwrap()
+            .unwrap();
+        second.rollback().await.unwrap();
     }
 }

@@ -4,9 +4,7 @@ use async_trait::async_trait;
 use genesis_domain::{AuditEvent, KeyState, SigningAlgorithm, StoredKey};
 use genesis_ports::{KeyStore, RetireOutcome, StoreError};
 use sea_orm::sea_query::Expr;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 
 use crate::convert::{instant, seconds};
 use crate::entity::signing_key;
@@ -39,7 +37,7 @@ impl KeyStore for Store {
     }
 
     async fn activate(&self, key: StoredKey, event: AuditEvent) -> Result<(), StoreError> {
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         signing_key::Entity::update_many()
             .col_expr(signing_key::Column::State, Expr::value(KeyState::Previous.as_str()))
             .col_expr(signing_key::Column::DemotedAt, Expr::value(seconds(key.created_at)))
@@ -63,7 +61,7 @@ impl KeyStore for Store {
     }
 
     async fn retire(&self, kid: &str, event: AuditEvent) -> Result<RetireOutcome, StoreError> {
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let retired = signing_key::Entity::update_many()
             .col_expr(signing_key::Column::State, Expr::value(KeyState::Retired.as_str()))
             .filter(signing_key::Column::Kid.eq(kid))

@@ -3,9 +3,7 @@
 use async_trait::async_trait;
 use genesis_domain::{AuditEvent, NewProfile, Profile, UserId};
 use genesis_ports::{CreateProfileError, ProfileRepository, StoreError};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
 use time::OffsetDateTime;
 
 use crate::convert::{instant, seconds};
@@ -56,7 +54,7 @@ impl ProfileRepository for Store {
         now: OffsetDateTime,
         event: AuditEvent,
     ) -> Result<Profile, CreateProfileError> {
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let inserted = match row_for(user_id, fields, now).insert(&txn).await {
             Ok(row) => row,
             Err(err) if is_duplicate(&err) => return Err(CreateProfileError::Duplicate),
@@ -83,7 +81,7 @@ impl ProfileRepository for Store {
         now: OffsetDateTime,
         event: AuditEvent,
     ) -> Result<Option<Profile>, StoreError> {
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let result = profile::Entity::update_many()
             .set(row_for(user_id, fields, now))
             .filter(profile::Column::UserId.eq(user_id.to_string()))
@@ -103,7 +101,7 @@ impl ProfileRepository for Store {
     }
 
     async fn delete(&self, user_id: UserId, event: AuditEvent) -> Result<bool, StoreError> {
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let Some(row) = profile::Entity::find_by_id(user_id.to_string())
             .one(&txn)
             .await

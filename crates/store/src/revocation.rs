@@ -4,9 +4,7 @@ use async_trait::async_trait;
 use genesis_domain::{AuditEvent, SessionId};
 use genesis_ports::{RevocationList, StoreError};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, EntityTrait, Set, Statement, TransactionTrait, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, EntityTrait, Set, Statement, Value};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -27,7 +25,7 @@ impl RevocationList for Store {
             jti: Set(jti.hyphenated().to_string()),
             expires_at: Set(seconds(expires_at)),
         };
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         revoked_token::Entity::insert(row)
             .on_conflict(
                 OnConflict::column(revoked_token::Column::Jti)

@@ -8,7 +8,6 @@ use genesis_ports::{RefreshState, Rotation, RotationOutcome, SessionStore, Store
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
-    TransactionTrait,
 };
 use time::OffsetDateTime;
 
@@ -99,7 +98,7 @@ impl SessionStore for Store {
                 .user_agent
                 .map(|ua| ua.chars().take(MAX_USER_AGENT_CHARS).collect())),
         };
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         // The user row first: its exclusive lock orders concurrent logins of one user, which
         // would otherwise deadlock on MySQL (each holding the shared lock that the session's
         // foreign-key check takes on the user row, each waiting to update it).
@@ -127,7 +126,7 @@ impl SessionStore for Store {
     ) -> Result<RotationOutcome, StoreError> {
         let now = seconds(rotation.now);
         let presented = rotation.presented.as_hex().to_owned();
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         // The conditional update is the first statement: it takes the row (or, on SQLite, the
         // database) for writing, so of concurrent callers with one token exactly one spends it.
         let spent = refresh_token::Entity::update_many()
@@ -212,7 +211,7 @@ impl SessionStore for Store {
         event: AuditEvent,
     ) -> Result<bool, StoreError> {
         let now = seconds(now);
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let mut update = session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(now))
             .filter(session::Column::Id.eq(session_id.to_string()))
@@ -240,7 +239,7 @@ impl SessionStore for Store {
         event: AuditEvent,
     ) -> Result<u64, StoreError> {
         let now = seconds(now);
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let mut update = session::Entity::update_many()
             .col_expr(session::Column::RevokedAt, Expr::value(now))
             .filter(session::Column::UserId.eq(user_id.to_string()))

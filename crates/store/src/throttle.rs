@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use genesis_domain::LockoutPolicy;
 use genesis_ports::{LoginThrottle, StoreError, ThrottleState};
 use sea_orm::sea_query::{Alias, Expr, OnConflict};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
 use time::OffsetDateTime;
 
 use crate::convert::{instant, seconds};
@@ -48,7 +48,7 @@ impl LoginThrottle for Store {
             .value(login_throttle::Column::Failures, failures)
             .value(login_throttle::Column::UpdatedAt, Expr::value(now_s))
             .to_owned();
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         login_throttle::Entity::insert(first)
             .on_conflict(upsert)
             .exec_without_returning(&txn)

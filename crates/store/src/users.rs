@@ -6,7 +6,7 @@ use genesis_ports::{AdminChange, CreateUserError, StoreError, UserQuery, UserRep
 use sea_orm::sea_query::{Expr, LikeExpr};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use time::OffsetDateTime;
 
@@ -32,7 +32,7 @@ impl UserRepository for Store {
             updated_at: Set(now),
             last_login_at: Set(None),
         };
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let inserted = match row.insert(&txn).await {
             Ok(inserted) => inserted,
             Err(err) if is_duplicate(&err) => return Err(CreateUserError::Duplicate),
@@ -176,7 +176,7 @@ impl Store {
                 .col_expr(user::Column::Email, Expr::value(email.as_str()))
                 .col_expr(user::Column::EmailKey, Expr::value(email.key()));
         }
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let changed = match update.exec(&txn).await {
             Ok(result) => result.rows_affected,
             Err(err) if is_duplicate(&err) => return Err(CreateUserError::Duplicate),
@@ -201,7 +201,7 @@ impl Store {
         event: AuditEvent,
     ) -> Result<bool, StoreError> {
         let now = seconds(now);
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let changed = user::Entity::update_many()
             .col_expr(user::Column::PasswordHash, Expr::value(hash.as_phc()))
             .col_expr(user::Column::UpdatedAt, Expr::value(now))
@@ -237,7 +237,7 @@ impl Store {
         if let Some(disabled) = change.disabled {
             update = update.col_expr(user::Column::Disabled, Expr::value(disabled));
         }
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         let changed =
             update.exec(&txn).await.map_err(store_error("changing a user"))?.rows_affected;
         if changed == 0 {
@@ -258,7 +258,7 @@ impl Store {
         id: UserId,
         event: AuditEvent,
     ) -> Result<bool, StoreError> {
-        let txn = self.db.begin().await.map_err(store_error("starting a transaction"))?;
+        let (txn, _turn) = self.begin_write().await?;
         // Profiles, sessions and refresh tokens go with the user (foreign keys ON DELETE CASCADE).
         let deleted = user::Entity::delete_many()
             .filter(user::Column::Id.eq(id.to_string()))
