@@ -15,9 +15,11 @@ use genesis_domain::{
 };
 use genesis_http::{HttpState, Site};
 use genesis_jose::{JoseKeyRing, VerifyPolicy};
-use genesis_ports::{RandomIds, RateLimiter, SystemClock};
+use genesis_ports::{LoginThrottle, RandomIds, RateLimiter, SystemClock};
 use genesis_store::{ConnectError, Store};
-use genesis_throttle::{Limits, MemoryRateLimiter, RedisRateLimiter};
+use genesis_throttle::{
+    Limits, MemoryRateLimiter, MirroredLoginThrottle, RedisLoginThrottle, RedisRateLimiter,
+};
 
 use crate::exit::Failure;
 use crate::{kek, Settings};
@@ -181,6 +183,20 @@ pub(crate) async fn rate_limiter(settings: &Settings) -> Result<Arc<dyn RateLimi
         }
         None => Ok(Arc::new(MemoryRateLimiter::new(limits(settings)))),
     }
+}
+
+/// The account throttle: the database's alone, or, when `redis.url` is set, mirrored in Redis
+/// so that every instance on that Redis shares it at once (the database still remembers it
+/// across Redis restarts).
+pub(crate) async fn login_throttle(
+    settings: &Settings,
+    durable: Arc<dyn LoginThrottle>,
+) -> Result<Arc<dyn LoginThrottle>, Failure> {
+    let Some(url) = &settings.redis.url else { return Ok(durable) };
+    let shared = RedisLoginThrottle::connect(url)
+        .await
+        .map_err(|e| Failure::Runtime(format!("redis is unreachable at start: {e}")))?;
+    Ok(Arc::new(MirroredLoginThrottle::new(Arc::new(shared), durable)))
 }
 
 /// The HTTP adapter's state.

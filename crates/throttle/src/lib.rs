@@ -2,10 +2,11 @@
 //!
 //! The `RateLimiter` port: token buckets per client address or per user, either in process
 //! memory (one instance) or shared through Redis (several instances, `redis.url`); and, with
-//! Redis, the key-change notices that make every instance reload its signing keys at once.
+//! Redis, the account-throttle counters (mirrored with the database's, the stricter of the two
+//! deciding) and the key-change notices that make every instance reload its keys at once.
 //!
 //! **May depend on:** `genesis-ports`, `genesis-domain`, `governor`, `redis`, `tokio`,
-//! `futures-util`. Never on another adapter.
+//! `futures-util`, `time`. Never on another adapter.
 //!
 //! **Key decision:** the same algorithm in both places, GCRA (a token bucket stored as one
 //! "theoretical arrival time" per key): in memory through the maintained `governor` crate, in
@@ -15,8 +16,12 @@
 
 mod key_notices;
 mod memory;
+mod mirrored;
 mod redis_limiter;
+mod redis_throttle;
 
 pub use key_notices::{announce_key_change, listen_for_key_changes, KeyNotice};
 pub use memory::{Limits, MemoryRateLimiter};
+pub use mirrored::MirroredLoginThrottle;
 pub use redis_limiter::{RedisRateLimiter, RedisSetupError};
+pub use redis_throttle::RedisLoginThrottle;

@@ -33,6 +33,27 @@ return 0
 const RESPONSE_TIMEOUT: Duration = Duration::from_millis(500);
 const CONNECTION_TIMEOUT: Duration = Duration::from_secs(1);
 
+/// A connection to `url` that reconnects by itself after an outage, with bounded timeouts
+/// (failing fast when Redis is unreachable now).
+pub(crate) async fn connection_manager(url: &str) -> Result<ConnectionManager, RedisSetupError> {
+    let client = redis::Client::open(url)?;
+    let config = ConnectionManagerConfig::new()
+        .set_response_timeout(RESPONSE_TIMEOUT)
+        .set_connection_timeout(CONNECTION_TIMEOUT)
+        .set_number_of_retries(1)
+        .set_max_delay(1000);
+    Ok(ConnectionManager::new_with_config(client, config).await?)
+}
+
+/// Runs `command` against Redis within the response timeout; a timeout is an I/O error.
+pub(crate) async fn bounded<T>(
+    command: impl std::future::Future<Output = redis::RedisResult<T>>,
+) -> redis::RedisResult<T> {
+    tokio::time::timeout(RESPONSE_TIMEOUT, command)
+        .await
+        .unwrap_or_else(|_| Err(redis::RedisError::from((redis::ErrorKind::IoError, "timed out"))))
+}
+
 /// Why Redis could not be reached.
 #[derive(Debug, thiserror::Error)]
 #[error("redis: {0}")]
@@ -61,13 +82,7 @@ pub struct RedisRateLimiter {
 impl RedisRateLimiter {
     /// Connects to `url` (failing fast when Redis is unreachable now).
     pub async fn connect(url: &str, limits: Limits) -> Result<Self, RedisSetupError> {
-        let client = redis::Client::open(url)?;
-        let config = ConnectionManagerConfig::new()
-            .set_response_timeout(RESPONSE_TIMEOUT)
-            .set_connection_timeout(CONNECTION_TIMEOUT)
-            .set_number_of_retries(1)
-            .set_max_delay(1000);
-        let connection = ConnectionManager::new_with_config(client, config).await?;
+        let connection = connection_manager(url).await?;
         Ok(Self { connection, script: Script::new(GCRA), limits, prefix: "genesis:rl".to_owned() })
     }
 
@@ -88,12 +103,10 @@ impl RateLimiter for RedisRateLimiter {
         let tolerance = interval.saturating_mul(u64::from(limit.burst.max(1)) - 1);
         let mut connection = self.connection.clone();
         let redis_key = format!("{}:{}:{key}", self.prefix, bucket.as_str());
-        let waited: Result<u64, _> = tokio::time::timeout(
-            RESPONSE_TIMEOUT,
+        let waited: Result<u64, _> = bounded(
             self.script.key(redis_key).arg(interval).arg(tolerance).invoke_async(&mut connection),
         )
-        .await
-        .unwrap_or_else(|_| Err(redis::RedisError::from((redis::ErrorKind::IoError, "timed out"))));
+        .await;
         match waited {
             Ok(0) => Ok(RateDecision::Allowed),
             Ok(wait_ms) => {

@@ -252,6 +252,56 @@ async fn three_instances_share_every_security_guarantee() {
     assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stderr));
 }
 
+/// Waits out the seconds after Redis returns during which rate-limited routes answer 503, and
+/// gives the first login answer that is not 503.
+async fn login_once_redis_is_back(instance: &TestApp, username: &str, password: &str) -> u16 {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let status = instance.login(username, password).await.status().as_u16();
+        if status != 503 {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "the instance did not recover after Redis returned");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test]
+async fn account_throttling_is_shared_through_redis_and_kept_by_the_database() {
+    let mut redis = Redis::start();
+    let url = redis.url();
+    let env = [
+        ("GENESIS__REDIS__URL", url.as_str()),
+        ("GENESIS__LOCKOUT__MAX_FAILURES", "3"),
+        ("GENESIS__LOCKOUT__BASE_DELAY_SECONDS", "60"),
+    ];
+    // Two instances that share Redis but not a database: only Redis can carry the count.
+    let a = spawn_app_with(Engine::Sqlite, &env).await;
+    let b = spawn_app_with(Engine::Sqlite, &env).await;
+    let (_, username, password) = b.new_user().await;
+    for _ in 0..3 {
+        assert_eq!(a.login(&username, "wrong password here").await.status(), 400);
+    }
+    assert_eq!(
+        b.login(&username, &password).await.status(),
+        400,
+        "failures counted on another instance throttle the account here"
+    );
+
+    // Redis forgets everything when it restarts; the database still remembers the throttle.
+    let (_, kept, kept_password) = a.new_user().await;
+    for _ in 0..3 {
+        assert_eq!(a.login(&kept, "wrong password here").await.status(), 400);
+    }
+    redis.stop();
+    let _redis = Redis::start_on(redis.port);
+    assert_eq!(
+        login_once_redis_is_back(&a, &kept, &kept_password).await,
+        400,
+        "a Redis restart gives no fresh guesses"
+    );
+}
+
 #[tokio::test]
 async fn rate_limits_are_global_and_a_redis_outage_allows_no_extra_guesses() {
     let mut redis = Redis::start();

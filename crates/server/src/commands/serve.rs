@@ -34,7 +34,8 @@ pub(crate) async fn run(mut settings: Settings, no_migrate: bool) -> Result<(), 
             crate::output::audit_line(record);
         }
     }));
-    let ports = wiring::ports(&settings, &store)?;
+    let mut ports = wiring::ports(&settings, &store)?;
+    ports.throttle = wiring::login_throttle(&settings, ports.throttle).await?;
     let keys = wiring::ready_keys(&settings, &ports).await?;
     let rate_limiter = wiring::rate_limiter(&settings).await?;
     let mut http_state = wiring::http_state(&settings, &ports, &store, keys.clone(), rate_limiter)?;
