@@ -65,8 +65,15 @@ pub(crate) async fn follow_key_notices(url: String, keys: Arc<SigningKeys>) {
     listen_for_key_changes(url, move |notice| {
         let keys = keys.clone();
         async move {
-            if notice == KeyNotice::Changed {
-                metrics::counter!("genesis_key_change_notices_total").increment(1);
+            match notice {
+                KeyNotice::Lost => {
+                    metrics::gauge!("genesis_key_notices_subscribed").set(0.0);
+                    return;
+                }
+                KeyNotice::Subscribed => metrics::gauge!("genesis_key_notices_subscribed").set(1.0),
+                KeyNotice::Changed => {
+                    metrics::counter!("genesis_key_change_notices_total").increment(1)
+                }
             }
             match keys.reload_if_changed().await {
                 Ok(true) => tracing::info!("signing keys reloaded on a key-change notice"),

@@ -15,8 +15,10 @@ use crate::RedisSetupError;
 const CHANNEL: &str = "genesis:keys:changed";
 /// How long announcing may take before it is given up (the poll still spreads the change).
 const ANNOUNCE_TIMEOUT: Duration = Duration::from_secs(2);
-/// The pause before subscribing again after the subscription is lost.
+/// The pause before subscribing again after the subscription is lost, doubled after each
+/// failed attempt up to `MAX_RESUBSCRIBE_AFTER` (so an outage is not logged every second).
 const RESUBSCRIBE_AFTER: Duration = Duration::from_secs(1);
+const MAX_RESUBSCRIBE_AFTER: Duration = Duration::from_secs(10);
 /// The least time between two reloads caused by notices, so a flood of them is one reload.
 const MIN_RELOAD_INTERVAL: Duration = Duration::from_millis(200);
 
@@ -27,6 +29,9 @@ pub enum KeyNotice {
     Subscribed,
     /// A change was announced.
     Changed,
+    /// The subscription is lost, or could not be made: notices are missed until the next
+    /// `Subscribed`.
+    Lost,
 }
 
 /// Tells every listening instance that the signing keys changed. Returns how many received it.
@@ -43,17 +48,19 @@ pub async fn announce_key_change(url: &str) -> Result<u32, RedisSetupError> {
     }
 }
 
-/// Listens for notices until the process ends, calling `on_notice` for each (and once after
-/// every (re)subscription, to catch up on notices missed while unsubscribed). Reconnects by
-/// itself after a Redis outage.
+/// Listens for notices until the process ends, calling `on_notice` for each, once after every
+/// (re)subscription (to catch up on notices missed while unsubscribed), and when the
+/// subscription is lost. Subscribes again by itself after a Redis outage.
 pub async fn listen_for_key_changes<F, Fut>(url: String, mut on_notice: F)
 where
     F: FnMut(KeyNotice) -> Fut,
     Fut: Future<Output = ()>,
 {
+    let mut pause = RESUBSCRIBE_AFTER;
     loop {
         match subscribe(&url).await {
             Ok(subscription) => {
+                pause = RESUBSCRIBE_AFTER;
                 tracing::info!("listening for key-change notices on redis");
                 on_notice(KeyNotice::Subscribed).await;
                 let mut notices = subscription.into_on_message();
@@ -64,12 +71,16 @@ where
                     on_notice(KeyNotice::Changed).await;
                 }
                 tracing::warn!("lost the key-change subscription; keys are still polled");
+                on_notice(KeyNotice::Lost).await;
+                tokio::time::sleep(pause).await;
             }
             Err(err) => {
-                tracing::warn!(error = %err, "cannot subscribe to key-change notices; keys are still polled");
+                tracing::warn!(error = %err, retry_in_seconds = pause.as_secs(), "cannot subscribe to key-change notices; keys are still polled");
+                on_notice(KeyNotice::Lost).await;
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(MAX_RESUBSCRIBE_AFTER);
             }
         }
-        tokio::time::sleep(RESUBSCRIBE_AFTER).await;
     }
 }
 

@@ -54,12 +54,32 @@ impl Drop for Redis {
     }
 }
 
-/// How many key-change notices `instance` has received, from its `/metrics`.
-async fn key_notices(instance: &TestApp) -> u64 {
+/// The value of the unlabelled metric `name` on `instance`'s `/metrics` (0 when absent).
+async fn metric(instance: &TestApp, name: &str) -> u64 {
     let text = instance.get("/metrics").await.text().await.unwrap();
+    let prefix = format!("{name} ");
     text.lines()
-        .find_map(|line| line.strip_prefix("genesis_key_change_notices_total "))
-        .map_or(0, |count| count.trim().parse().unwrap())
+        .find_map(|line| line.strip_prefix(prefix.as_str()))
+        .map_or(0, |value| value.trim().parse().unwrap())
+}
+
+/// How many key-change notices `instance` has received.
+async fn key_notices(instance: &TestApp) -> u64 {
+    metric(instance, "genesis_key_change_notices_total").await
+}
+
+/// Waits until every instance is subscribed to key-change notices.
+async fn await_subscriptions(instances: &[&TestApp]) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    for instance in instances {
+        while metric(instance, "genesis_key_notices_subscribed").await != 1 {
+            assert!(
+                Instant::now() < deadline,
+                "an instance did not subscribe to key-change notices"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
 }
 
 /// Rotates the signing key through `via`'s CLI and waits until every instance publishes it,
@@ -69,6 +89,7 @@ async fn rotate_and_await_publication(
     via: &TestApp,
     instances: &[&TestApp],
 ) -> String {
+    await_subscriptions(instances).await;
     let mut before = Vec::new();
     for instance in instances {
         before.push(key_notices(instance).await);
@@ -346,7 +367,6 @@ async fn rate_limits_are_global_and_a_redis_outage_allows_no_extra_guesses() {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
     }
-    // ...and listens for key-change notices again.
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    // ...and listens for key-change notices again (its subscription gauge says when).
     rotate_and_await_publication(&url, &a, &[&a, &b, &c]).await;
 }
