@@ -6,8 +6,8 @@ use reqwest::{Method, Response};
 use serde_json::{json, Value};
 
 use crate::api::support::{
-    json_of, on_every_database, spawn_app, spawn_app_with, strong_password, unique, Engine,
-    TestApp, NATIVE_CLIENT, SERVICE_CLIENT, SERVICE_SECRET,
+    introspect_with, json_of, on_every_database, spawn_app, spawn_app_with, strong_password,
+    unique, Engine, TestApp, NATIVE_CLIENT, SERVICE_SECRET,
 };
 
 on_every_database!(concurrent_logins_leave_a_chain_that_verifies);
@@ -22,20 +22,6 @@ async fn newest(app: &TestApp, admin: &str, kind: &str) -> Value {
     let page =
         json_of(app.get_with_token(&format!("/audit?type={kind}&limit=1"), admin).await).await;
     page["items"].get(0).cloned().unwrap_or_else(|| panic!("no {kind} record"))
-}
-
-async fn introspect(app: &TestApp, token: &str) -> Response {
-    introspect_with(&app.client, app.url("/oauth/introspect"), token).await
-}
-
-async fn introspect_with(client: &reqwest::Client, url: String, token: &str) -> Response {
-    client
-        .post(url)
-        .basic_auth(SERVICE_CLIENT, Some(SERVICE_SECRET))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap()
 }
 
 fn assert_chain_verifies(app: &TestApp) {
@@ -99,7 +85,7 @@ async fn every_security_event_is_recorded_with_its_request_id() {
         .as_str()
         .unwrap()
         .to_owned();
-    let introspected = introspect(&app, &token).await;
+    let introspected = app.introspect(&token).await;
     expected.push(("token.introspected", request_id(&introspected)));
     let profile = app
         .send_json(
@@ -404,7 +390,7 @@ async fn an_action_whose_record_cannot_be_kept_fails_with_nothing_committed() {
         let profile = app.send_json(Method::POST, "/profile", &token, &json!({"given_name": "No", "family_name": "Trace"})).await;
         assert_eq!(profile.status(), 503, "{engine:?}");
         // A standalone record (written in a shared batch) fails its request just the same.
-        let introspected = introspect(&app, &token).await;
+        let introspected = app.introspect(&token).await;
         assert_eq!(introspected.status(), 503, "{engine:?}");
         app.sql(unblock).await;
         // Nothing was half-done: the user and the profile can be created now.

@@ -30,16 +30,6 @@ async fn native_tokens(app: &TestApp) -> (String, String, String) {
     )
 }
 
-async fn introspect(app: &TestApp, token: &str) -> Response {
-    app.client
-        .post(app.url("/oauth/introspect"))
-        .basic_auth(SERVICE_CLIENT, Some(SERVICE_SECRET))
-        .form(&[("token", token)])
-        .send()
-        .await
-        .unwrap()
-}
-
 async fn revoke(app: &TestApp, token: &str, hint: Option<&str>) -> Response {
     let mut form = vec![("token", token), ("client_id", NATIVE_CLIENT)];
     if let Some(hint) = hint {
@@ -58,10 +48,10 @@ async fn revocation_ends_chains_and_access_tokens(app: TestApp) {
     // Revoking the access token kills it at once; the refresh chain lives on.
     assert_eq!(revoke(&app, &access, Some("access_token")).await.status(), 200);
     assert_eq!(app.get_with_token("/users/me", &access).await.status(), 401);
-    assert_eq!(json_of(introspect(&app, &access).await).await, json!({"active": false}));
+    assert_eq!(json_of(app.introspect(&access).await).await, json!({"active": false}));
 
     // Revoking the refresh token ends its chain.
-    assert_eq!(json_of(introspect(&app, &refresh).await).await["active"], true);
+    assert_eq!(json_of(app.introspect(&refresh).await).await["active"], true);
     assert_eq!(revoke(&app, &refresh, None).await.status(), 200);
     let after = app
         .post_form(
@@ -74,7 +64,7 @@ async fn revocation_ends_chains_and_access_tokens(app: TestApp) {
         )
         .await;
     assert_eq!(json_of(after).await["error"], "invalid_grant");
-    assert_eq!(json_of(introspect(&app, &refresh).await).await, json!({"active": false}));
+    assert_eq!(json_of(app.introspect(&refresh).await).await, json!({"active": false}));
 }
 
 async fn logout_and_session_management(app: TestApp) {
@@ -162,13 +152,13 @@ async fn introspection_is_for_authenticated_service_clients_only(app: TestApp) {
         .await;
     assert_eq!(public_client.status(), 401);
 
-    let active = json_of(introspect(&app, &access).await).await;
+    let active = json_of(app.introspect(&access).await).await;
     assert_eq!(active["active"], true);
     assert_eq!(active["sub"], user_id.as_str());
     assert_eq!(active["client_id"], NATIVE_CLIENT);
     assert_eq!(active["iss"], app.base.as_str());
     for garbage in ["garbage", "a.b.c", ""] {
-        let response = introspect(&app, garbage).await;
+        let response = app.introspect(garbage).await;
         if garbage.is_empty() {
             assert_eq!(response.status(), 400);
         } else {
@@ -389,7 +379,7 @@ async fn no_token_secret_or_cookie_reaches_the_logs_through_a_full_flow() {
             .unwrap(),
     )
     .await;
-    let _ = introspect(&app, &access).await;
+    let _ = app.introspect(&access).await;
     let (_, second_access, second_refresh) = native_tokens(&app).await;
     let _ = revoke(&app, &second_refresh, None).await;
     let _ = app.client.post(app.url("/logout")).bearer_auth(&second_access).send().await.unwrap();

@@ -14,8 +14,8 @@ mod database;
 pub mod jwt;
 
 pub use app::{
-    spawn_app, spawn_app_with, strong_password, unique, TestApp, NATIVE_CLIENT, SERVICE_CLIENT,
-    SERVICE_SECRET,
+    introspect_with, spawn_app, spawn_app_with, strong_password, unique, TestApp, NATIVE_CLIENT,
+    SERVICE_CLIENT, SERVICE_SECRET,
 };
 pub use database::{postgres_admin, Engine};
 

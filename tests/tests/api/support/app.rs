@@ -50,6 +50,17 @@ pub async fn spawn_app_with(db: Engine, env: &[(&str, &str)]) -> TestApp {
 pub const NATIVE_CLIENT: &str = "test-native";
 pub const SERVICE_CLIENT: &str = "test-service";
 pub const SERVICE_SECRET: &str = "test-service-secret-0123456789-abcdef";
+
+/// `POST url` (an introspection endpoint) for `token`, as the test service client.
+pub async fn introspect_with(client: &Client, url: String, token: &str) -> Response {
+    client
+        .post(url)
+        .basic_auth(SERVICE_CLIENT, Some(SERVICE_SECRET))
+        .form(&[("token", token)])
+        .send()
+        .await
+        .unwrap()
+}
 const TEST_CONFIG: &str = r#"
 [[clients]]
 id = "test-native"
@@ -235,6 +246,11 @@ impl TestApp {
     }
 
     /// Logs in with the password grant.
+    /// Introspects `token` as the test service client.
+    pub async fn introspect(&self, token: &str) -> Response {
+        introspect_with(&self.client, self.url("/oauth/introspect"), token).await
+    }
+
     pub async fn login(&self, username: &str, password: &str) -> Response {
         self.post_form(
             "/token",
