@@ -219,16 +219,7 @@ async fn a_password_change_ends_every_other_session(app: TestApp) {
             .status(),
         401
     );
-    let refresh = app
-        .post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", first["refresh_token"].as_str().unwrap()),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await;
+    let refresh = app.refresh(first["refresh_token"].as_str().unwrap(), NATIVE_CLIENT).await;
     assert_eq!(json_of(refresh).await["error"], "invalid_grant");
     assert_eq!(app.login(&username, &password).await.status(), 400);
     assert_eq!(app.login(&username, &new_password).await.status(), 200);
@@ -286,16 +277,7 @@ async fn a_disabled_user_gets_nothing_and_loses_every_session(app: TestApp) {
     .await;
     assert_eq!(json_of(disabled).await["disabled"], true);
     assert_eq!(call(&app, Method::GET, "/users/me", Some(access), None).await.status(), 401);
-    let refresh = app
-        .post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", native["refresh_token"].as_str().unwrap()),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await;
+    let refresh = app.refresh(native["refresh_token"].as_str().unwrap(), NATIVE_CLIENT).await;
     assert_eq!(json_of(refresh).await["error"], "invalid_grant");
     let login = app.login(&username, &password).await;
     assert_eq!(login.status(), 400);

@@ -58,27 +58,9 @@ async fn every_security_event_is_recorded_with_its_request_id() {
         native["access_token"].as_str().unwrap().to_owned(),
         native["refresh_token"].as_str().unwrap().to_owned(),
     );
-    let rotated = app
-        .post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await;
+    let rotated = app.refresh(&refresh, NATIVE_CLIENT).await;
     expected.push(("token.refreshed", request_id(&rotated)));
-    let reuse = app
-        .post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await;
+    let reuse = app.refresh(&refresh, NATIVE_CLIENT).await;
     expected.push(("refresh.reuse_detected", request_id(&reuse)));
 
     let token = json_of(app.login(&name, &password).await).await["access_token"]

@@ -26,20 +26,12 @@ async fn native_tokens(app: &TestApp) -> (String, String) {
     (body["access_token"].as_str().unwrap().to_owned(), refresh)
 }
 
-async fn refresh(app: &TestApp, token: &str, client_id: &str) -> Response {
-    app.post_form(
-        "/token",
-        &[("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", client_id)],
-    )
-    .await
-}
-
 async fn rotation_and_reuse_detection(app: TestApp) {
     let (access, first) = native_tokens(&app).await;
     assert!(first.len() >= 43, "at least 256 bits");
     assert_eq!(first.split('.').count(), 1, "refresh tokens are opaque, not JWTs");
 
-    let rotated = refresh(&app, &first, NATIVE_CLIENT).await;
+    let rotated = app.refresh(&first, NATIVE_CLIENT).await;
     assert_eq!(rotated.status(), 200);
     assert_eq!(rotated.headers()["cache-control"], "no-store");
     let rotated = json_of(rotated).await;
@@ -61,10 +53,10 @@ async fn rotation_and_reuse_detection(app: TestApp) {
 
     // Replaying a spent token is theft: the whole chain dies, the newest token included, and
     // so do the session's access tokens.
-    let replay = refresh(&app, &first, NATIVE_CLIENT).await;
+    let replay = app.refresh(&first, NATIVE_CLIENT).await;
     assert_eq!(replay.status(), 400);
     assert_eq!(json_of(replay).await["error"], "invalid_grant");
-    assert_eq!(json_of(refresh(&app, &third, NATIVE_CLIENT).await).await["error"], "invalid_grant");
+    assert_eq!(json_of(app.refresh(&third, NATIVE_CLIENT).await).await["error"], "invalid_grant");
     assert_eq!(app.get_with_token("/users/me", &access).await.status(), 401);
     assert_eq!(app.get_with_token("/users/me", &new_access).await.status(), 401);
 }
@@ -102,7 +94,7 @@ async fn refresh_tokens_die_when_idle_and_at_the_absolute_lifetime() {
         let (_, idle) = native_tokens(&app).await;
         tokio::time::sleep(std::time::Duration::from_millis(3100)).await;
         assert_eq!(
-            json_of(refresh(&app, &idle, NATIVE_CLIENT).await).await["error"],
+            json_of(app.refresh(&idle, NATIVE_CLIENT).await).await["error"],
             "invalid_grant",
             "{engine:?}"
         );
@@ -121,7 +113,7 @@ async fn refresh_tokens_die_when_idle_and_at_the_absolute_lifetime() {
         let mut refused_at = None;
         while started.elapsed() < std::time::Duration::from_secs(9) {
             tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
-            let response = refresh(&app, &token, NATIVE_CLIENT).await;
+            let response = app.refresh(&token, NATIVE_CLIENT).await;
             if response.status() != 200 {
                 refused_at = Some(started.elapsed());
                 break;
@@ -155,12 +147,9 @@ async fn a_refresh_token_is_bound_to_its_client_and_is_no_access_token(app: Test
     assert_eq!(json_of(as_service).await["error"], "unauthorized_client");
     // A refresh token is not a bearer token, and an access token is not a refresh token.
     assert_eq!(app.get_with_token("/users/me", &token).await.status(), 401);
-    assert_eq!(
-        json_of(refresh(&app, &access, NATIVE_CLIENT).await).await["error"],
-        "invalid_grant"
-    );
+    assert_eq!(json_of(app.refresh(&access, NATIVE_CLIENT).await).await["error"], "invalid_grant");
     // The refused attempts changed nothing: the rightful client still refreshes.
-    assert_eq!(refresh(&app, &token, NATIVE_CLIENT).await.status(), 200);
+    assert_eq!(app.refresh(&token, NATIVE_CLIENT).await.status(), 200);
 }
 
 fn set_cookie(response: &Response) -> Option<String> {

@@ -53,16 +53,7 @@ async fn revocation_ends_chains_and_access_tokens(app: TestApp) {
     // Revoking the refresh token ends its chain.
     assert_eq!(json_of(app.introspect(&refresh).await).await["active"], true);
     assert_eq!(revoke(&app, &refresh, None).await.status(), 200);
-    let after = app
-        .post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await;
+    let after = app.refresh(&refresh, NATIVE_CLIENT).await;
     assert_eq!(json_of(after).await["error"], "invalid_grant");
     assert_eq!(json_of(app.introspect(&refresh).await).await, json!({"active": false}));
 }
@@ -347,28 +338,8 @@ async fn no_token_secret_or_cookie_reaches_the_logs_through_a_full_flow() {
         native["access_token"].as_str().unwrap().to_owned(),
         native["refresh_token"].as_str().unwrap().to_owned(),
     );
-    let rotated = json_of(
-        app.post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await,
-    )
-    .await;
-    let _reuse = app
-        .post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &refresh),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await;
+    let rotated = json_of(app.refresh(&refresh, NATIVE_CLIENT).await).await;
+    let _reuse = app.refresh(&refresh, NATIVE_CLIENT).await;
     let service = json_of(
         app.client
             .post(app.url("/token"))

@@ -174,40 +174,11 @@ async fn three_instances_share_every_security_guarantee() {
     // A refresh token rotated on one instance and replayed on another revokes the chain.
     let native = json_of(a.native_login(&other, &other_password).await).await;
     let first = native["refresh_token"].as_str().unwrap().to_owned();
-    let rotated = json_of(
-        b.post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &first),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await,
-    )
-    .await;
+    let rotated = json_of(b.refresh(&first, NATIVE_CLIENT).await).await;
     let second = rotated["refresh_token"].as_str().unwrap().to_owned();
-    let replay = c
-        .post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &first),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await;
+    let replay = c.refresh(&first, NATIVE_CLIENT).await;
     assert_eq!(json_of(replay).await["error"], "invalid_grant");
-    let dead = a
-        .post_form(
-            "/token",
-            &[
-                ("grant_type", "refresh_token"),
-                ("refresh_token", &second),
-                ("client_id", NATIVE_CLIENT),
-            ],
-        )
-        .await;
+    let dead = a.refresh(&second, NATIVE_CLIENT).await;
     assert_eq!(
         json_of(dead).await["error"],
         "invalid_grant",

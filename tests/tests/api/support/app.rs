@@ -246,6 +246,15 @@ impl TestApp {
     }
 
     /// Logs in with the password grant.
+    /// Spends `token` at the token endpoint (`refresh_token` grant) for `client_id`.
+    pub async fn refresh(&self, token: &str, client_id: &str) -> Response {
+        self.post_form(
+            "/token",
+            &[("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", client_id)],
+        )
+        .await
+    }
+
     /// Introspects `token` as the test service client.
     pub async fn introspect(&self, token: &str) -> Response {
         introspect_with(&self.client, self.url("/oauth/introspect"), token).await
